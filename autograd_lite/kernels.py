@@ -1,0 +1,142 @@
+"""Raw numeric kernels: forward computations on Python floats and numpy arrays, no graph.
+
+Each kernel takes the fast `math` path for Python floats (so scalar graphs stay Python floats)
+and a numerically careful numpy path for arrays: no overflow warnings at inputs of +-1000.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+Shape = tuple[int, ...]
+
+
+def exp(x):
+    return math.exp(x) if type(x) is float else np.exp(x)
+
+
+def log(x):
+    return math.log(x) if type(x) is float else np.log(x)
+
+
+def sqrt(x):
+    return math.sqrt(x) if type(x) is float else np.sqrt(x)
+
+
+def tanh(x):
+    return math.tanh(x) if type(x) is float else np.tanh(x)
+
+
+def absolute(x):
+    return abs(x) if type(x) is float else np.abs(x)
+
+
+def power(a, b):
+    if type(a) is float and type(b) is float:
+        return math.pow(a, b)  # raises on a negative base with a fractional exponent, never complex
+    return np.power(a, b)
+
+
+def sigmoid(z):
+    """1 / (1 + exp(-z)), computed from exp(-|z|) so that it never overflows."""
+    if type(z) is float:
+        if z >= 0.0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def relu(z):
+    if type(z) is float:
+        return z if z > 0.0 else 0.0
+    return np.maximum(z, 0)
+
+
+def clip(x, low, high):
+    if type(x) is float:
+        if low is not None and x < low:
+            return float(low)
+        if high is not None and x > high:
+            return float(high)
+        return x
+    return np.clip(x, low, high)
+
+
+def _finite_max(x: np.ndarray, axis) -> np.ndarray:
+    """The max over `axis` with keepdims, replaced by 0 where it is infinite (all -inf rows)."""
+    m = np.max(x, axis=axis, keepdims=True)
+    return np.where(np.isfinite(m), m, 0)
+
+
+def logsumexp(x: np.ndarray, axis=None, keepdims: bool = False) -> np.ndarray:
+    """log(sum(exp(x))) shifted by the max so that exp never overflows."""
+    m = _finite_max(x, axis)
+    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def log_softmax(x: np.ndarray, axis=-1) -> np.ndarray:
+    shifted = x - _finite_max(x, axis)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def softmax(x: np.ndarray, axis=-1) -> np.ndarray:
+    e = np.exp(x - _finite_max(x, axis))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:
+    """Sum a broadcast array back down to `shape`: the one helper that undoes broadcasting."""
+    if x.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1
+    )
+    summed = np.sum(x, axis=axes, keepdims=True) if axes else x
+    return summed.reshape(shape)
+
+
+def has_advanced_index(index: tuple) -> bool:
+    """True when a (normalized) index uses integer or boolean arrays (numpy advanced indexing)."""
+    return any(isinstance(i, np.ndarray) for i in index)
+
+
+def index_add(x: np.ndarray, index: tuple, shape: Shape) -> np.ndarray:
+    """A zero array of `shape` with `x` added at `index`; repeated indices accumulate."""
+    out = np.zeros(shape, dtype=x.dtype)
+    if has_advanced_index(index):
+        np.add.at(out, index, x)
+    else:
+        out[index] = x
+    return out
+
+
+def kept_shape(shape: Shape, axis: tuple[int, ...] | None) -> Shape:
+    """The shape a reduction over `axis` has with keepdims=True."""
+    if axis is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axis else n for i, n in enumerate(shape))
+
+
+def sign(x):
+    """-1, 0 or 1 (0 at 0: the derivative of |x| at its kink is taken as 0, as in PyTorch)."""
+    if type(x) is float:
+        return float((x > 0.0) - (x < 0.0))
+    return np.sign(x)
+
+
+def inside(x, low, high):
+    """Where low <= x <= high (bounds included; None means unbounded): where clip passes gradient."""
+    if type(x) is float:
+        return (low is None or x >= low) and (high is None or x <= high)
+    mask = np.ones(x.shape, dtype=bool)
+    if low is not None:
+        mask &= x >= low
+    if high is not None:
+        mask &= x <= high
+    return mask

@@ -1,0 +1,177 @@
+"""The op registry: the one door through which every primitive, built-in or yours, is defined.
+
+An op is its forward (on raw floats/arrays), one derivative rule per input, and the domain its
+property tests draw inputs from. Rules have the signature ``rule(g, out, *inputs, **params)``
+and return ``g`` times d(out)/d(input): the vector-Jacobian product. They are written with
+operators and ``autograd_lite.functional`` so they run on raw arrays (fast first-order
+backward) and on Values (``create_graph=True``: second derivatives) alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .modes import STATE
+from .value import Value, lift, make
+
+Rule = Callable[..., Any]
+
+_REGISTRY: dict[str, Op] = {}
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where an op's property tests draw inputs: shapes, value ranges and points to avoid.
+
+    - `shapes`: "unary" (one array), "broadcast" (`arity` mutually broadcastable arrays), or a
+      function ``shapes(draw) -> tuple of shapes`` for anything else.
+    - `low`, `high`: the value range, one pair for all inputs or a sequence of pairs, one per input.
+    - `avoid`: points (kinks, poles) that drawn values keep at least `margin` away from.
+    - `params`: ``params(draw, shapes) -> dict`` of the op's non-differentiable arguments.
+    - `adjust`: ``adjust(arrays, params) -> arrays`` moves values off ties the op cannot
+      differentiate at (e.g. equal elements for ``max``).
+
+    `draw` offers ``integer(lo, hi)``, ``boolean()``, ``choice(seq)``, ``shape(min_dims, max_dims)``
+    and ``floats(lo, hi)``; the test suite backs it with hypothesis, so failures shrink.
+    """
+
+    shapes: str | Callable = "unary"
+    arity: int = 1
+    low: float | Sequence[tuple[float, float]] = -3.0
+    high: float = 3.0
+    avoid: tuple[float, ...] = ()
+    margin: float = 0.05
+    params: Callable | None = None
+    adjust: Callable | None = None
+
+    def value_range(self, i: int) -> tuple[float, float]:
+        if isinstance(self.low, (int, float)):
+            return float(self.low), float(self.high)
+        return self.low[i]
+
+
+@dataclass(eq=False)
+class Op:
+    """A primitive: ``forward(*arrays, **params)`` and one vector-Jacobian rule per input.
+
+    Call it on Values, numbers or arrays to apply it: ``op(x, y, axis=0)``. `variadic` ops
+    take any number of inputs and a single rule called with ``argnum=i``.
+    """
+
+    name: str
+    forward: Callable[..., Any]
+    grads: tuple[Rule, ...] | Rule
+    domain: Domain | None = None
+    check: Callable[..., None] | None = None
+    variadic: bool = False
+    doc: str = ""
+    _rules: tuple[Rule, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.variadic:
+            if not callable(self.grads):
+                raise TypeError(f"op {self.name!r}: a variadic op takes one rule, called with argnum=i")
+            self._rules = ()
+        else:
+            rules = (self.grads,) if callable(self.grads) else tuple(self.grads)
+            if not rules or not all(callable(r) for r in rules):
+                raise TypeError(f"op {self.name!r}: grads must be one callable rule per input")
+            self._rules = rules
+
+    @property
+    def arity(self) -> int | None:
+        """The number of differentiable inputs (None for variadic ops)."""
+        return None if self.variadic else len(self._rules)
+
+    def __call__(self, *inputs: Any, **params: Any) -> Value:
+        if not self.variadic and len(inputs) != len(self._rules):
+            raise TypeError(f"{self.name}: takes {len(self._rules)} input(s), got {len(inputs)}")
+        values = tuple([x if isinstance(x, Value) else lift(x) for x in inputs])
+        datas = [v._data for v in values]
+        if self.check is not None:
+            self.check(*datas, **params)
+        try:
+            out = self.forward(*datas, **params)
+        except (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError) as error:
+            shapes = ", ".join(str(np.shape(d)) for d in datas)
+            raise type(error)(f"{self.name}: {error} (input shapes: {shapes})") from None
+        kind = type(out)
+        if kind is not float and kind is not np.ndarray:
+            # numpy hands back scalars from 0-d work: floats stay floats, anything else an array
+            if kind is np.float64 and all(type(d) is float for d in datas):
+                out = float(out)
+            else:
+                out = np.asarray(out)
+        requires = False
+        if STATE.grad_enabled:
+            for v in values:
+                if v.requires_grad:
+                    requires = True
+                    break
+        if requires:
+            return make(out, values, self, params or None, True)
+        return make(out, (), None, None, False)
+
+    def vjp(self, argnum: int, g: Any, out: Any, inputs: Sequence[Any], params: dict | None) -> Any:
+        """g times d(out)/d(inputs[argnum]) by this op's rule (raw data or Values alike)."""
+        if self.variadic:
+            return self.grads(g, out, *inputs, argnum=argnum, **(params or {}))
+        rule = self._rules[argnum]
+        return rule(g, out, *inputs, **params) if params else rule(g, out, *inputs)
+
+
+def op(name: str, forward: Callable[..., Any], grads: Sequence[Rule] | Rule, *,
+       domain: Domain | None = None, check: Callable[..., None] | None = None,
+       variadic: bool = False, doc: str = "", replace: bool = False) -> Op:
+    """Define and register a primitive. The returned Op applies it: ``y = myop(x)``.
+
+    Example — softplus(x) = log(1 + exp(x)), whose derivative is sigmoid(x)::
+
+        softplus = op("softplus",
+                      forward=lambda x: np.logaddexp(0, x),
+                      grads=lambda g, out, x: g * F.sigmoid(x),
+                      domain=Domain(low=-4, high=4))
+    """
+    if name in _REGISTRY and not replace:
+        raise ValueError(f"op {name!r} is already registered (pass replace=True to redefine it)")
+    new = Op(name, forward, grads, domain=domain, check=check, variadic=variadic, doc=doc)
+    _REGISTRY[name] = new
+    return new
+
+
+def registry() -> dict[str, Op]:
+    """A copy of the registry: op name -> Op, for every registered primitive."""
+    return dict(_REGISTRY)
+
+
+def get_op(name: str) -> Op:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"no op named {name!r}; registered: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def local_grads(node: Value, upstream: Any = None) -> tuple[Any, ...]:
+    """Evaluate `node`'s rule for each of its parents: upstream × d(node)/d(parent).
+
+    With the default upstream of ones this is the local derivative on each incoming edge (for
+    scalars: ∂out/∂in). Results are reduced to each parent's shape, as backward does.
+    """
+    from .engine import fit_grad
+
+    if node._op is None:
+        return ()
+    out = node._data
+    if upstream is None:
+        upstream = 1.0 if type(out) is float else np.ones_like(out)
+    else:
+        upstream = lift(upstream)._data
+    datas = [p._data for p in node._parents]
+    return tuple(
+        fit_grad(node._op.vjp(i, upstream, out, datas, node._params), p._data)
+        for i, p in enumerate(node._parents)
+    )

@@ -1,0 +1,418 @@
+"""`Value`: a node of the computation graph holding a Python float or a numpy array.
+
+A Value knows its data, its gradient, the op that made it and that op's inputs (its parents,
+a tuple in argument order). It holds no closures, so a dropped graph is freed by reference
+counting alone. Operators and methods are thin calls into the op registry (`autograd_lite.ops`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .modes import STATE
+
+if TYPE_CHECKING:
+    from .op import Op
+
+Axis = int | tuple[int, ...] | None
+_FLOAT64 = np.dtype(np.float64)
+
+
+def as_data(data: Any, *, copy: bool = True, where: str = "Value") -> float | np.ndarray:
+    """Turn user data into what a Value holds: a Python float, or a float ndarray.
+
+    Python numbers become floats; arrays (0-d included) and numpy scalars become float arrays
+    (integers and booleans as float64); anything else is refused with a message naming it.
+    """
+    kind = type(data)
+    if kind is float:
+        return data
+    if kind is int or kind is bool:
+        return float(data)
+    if isinstance(data, Value):
+        data = data._data
+        return data if type(data) is float else np.array(data, copy=True)
+    if isinstance(data, (list, tuple)) and _contains_value(data):
+        raise TypeError(
+            f"{where}: got a {kind.__name__} containing Values; "
+            "use autograd_lite.stack(values) to build a tensor from Values"
+        )
+    if not isinstance(data, (np.ndarray, np.generic, list, tuple, float, int)):
+        raise TypeError(
+            f"{where}: data must be a number or a numeric array, got {kind.__name__}"
+        )
+    try:
+        array = np.array(data, copy=copy) if isinstance(data, np.ndarray) else np.asarray(data)
+    except ValueError as error:
+        raise TypeError(f"{where}: could not make a numeric array from {kind.__name__}: {error}") from None
+    code = array.dtype.kind
+    if code == "f":
+        return array
+    if code in "iub":
+        return array.astype(np.float64)
+    raise TypeError(
+        f"{where}: data must be real numbers, got an array of dtype {array.dtype} "
+        "(object, string and complex arrays are not supported)"
+    )
+
+
+def _contains_value(items: list | tuple) -> bool:
+    stack = [items]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, Value):
+                return True
+            if isinstance(item, (list, tuple)):
+                stack.append(item)
+    return False
+
+
+def _format_number(x: float) -> str:
+    return f"{x:.4f}"
+
+
+def _format_data(data: float | np.ndarray) -> str:
+    if type(data) is float:
+        return _format_number(data)
+    if data.size <= 6:
+        return np.array2string(data, precision=4, separator=", ", suppress_small=True)
+    return f"<{data.dtype} array {data.shape}>"
+
+
+class Value:
+    """A scalar or tensor in a computation graph; ``backward()`` fills in ``grad``.
+
+    ``Value(3.0)`` holds a Python float; ``Value(np.zeros((2, 3)))`` holds a copy of the array.
+    Python numbers and plain arrays mixed into ops are constants (no gradient is computed for
+    them). ``==`` and ``hash`` are by identity, so Values work as dict keys and set members.
+    """
+
+    __slots__ = ("_data", "_grad", "_parents", "_op", "_params", "requires_grad", "label",
+                 "scope", "is_constant", "__weakref__")
+    __array_ufunc__ = None  # numpy defers to our reflected operators: array * Value -> Value
+
+    def __init__(self, data: Any, requires_grad: bool = True, label: str | None = None,
+                 dtype: Any = None) -> None:
+        data = as_data(data)
+        if dtype is not None:
+            data = _cast(data, dtype)
+        self._data = data
+        self._grad = None
+        self._parents: tuple[Value, ...] = ()
+        self._op: Op | None = None
+        self._params: dict | None = None
+        self.requires_grad = bool(requires_grad)
+        self.label = label
+        self.scope = STATE.scope
+        self.is_constant = False
+
+    # ----- data and gradient ---------------------------------------------------------------
+    @property
+    def data(self) -> float | np.ndarray:
+        """The forward value: a Python float or an ndarray. Assignable (``p.data -= lr * p.grad``)."""
+        return self._data
+
+    @data.setter
+    def data(self, new: Any) -> None:
+        kind = type(new)
+        if kind is np.ndarray and new.dtype.kind == "f":
+            self._data = new
+        elif kind is float:
+            self._data = new
+        else:
+            self._data = as_data(new, where="Value.data")
+
+    @property
+    def grad(self) -> float | np.ndarray:
+        """d(root)/d(this Value) after ``backward()``: a float, or an array shaped like ``data``.
+
+        Zero before any backward. Leaves accumulate across backward calls until ``zero_grad()``.
+        """
+        if self._grad is None:
+            data = self._data
+            self._grad = 0.0 if type(data) is float else np.zeros_like(data)
+        return self._grad
+
+    @grad.setter
+    def grad(self, new: Any) -> None:
+        self._grad = None if new is None else as_data(new, where="Value.grad")
+
+    def zero_grad(self) -> None:
+        """Reset this Value's gradient to zero."""
+        self._grad = None
+
+    @property
+    def op(self) -> str | None:
+        """The name of the op that made this Value, or None for a leaf."""
+        return None if self._op is None else self._op.name
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the op that made this Value, in argument order (empty for a leaf)."""
+        return self._parents
+
+    @property
+    def params(self) -> dict:
+        """The op's non-differentiable arguments (axis, shape, index, ...); empty for a leaf."""
+        return self._params or {}
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._op is None
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        data = self._data
+        return () if type(data) is float else data.shape
+
+    @property
+    def ndim(self) -> int:
+        data = self._data
+        return 0 if type(data) is float else data.ndim
+
+    @property
+    def size(self) -> int:
+        data = self._data
+        return 1 if type(data) is float else data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        data = self._data
+        return _FLOAT64 if type(data) is float else data.dtype
+
+    def item(self) -> float:
+        """The single number this Value holds, as a Python float."""
+        data = self._data
+        if type(data) is float:
+            return data
+        if data.size != 1:
+            raise ValueError(f"item: only a Value with one element has an item, this one has shape {data.shape}")
+        return float(data.item())
+
+    def numpy(self) -> np.ndarray:
+        """The data as an ndarray (the same array for a tensor Value, not a copy)."""
+        return np.asarray(self._data)
+
+    def detach(self) -> Value:
+        """A new leaf sharing this Value's data, cut from the graph (``requires_grad=False``)."""
+        return make(self._data, (), None, None, False)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d Value")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator[Value]:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d Value")
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        name = f"{self.label}: " if self.label else ""
+        grad = "" if self._grad is None else f", grad={_format_data(self._grad)}"
+        if type(self._data) is not float and self._data.size > 6:
+            return f"Value({name}shape={self.shape}, dtype={self.dtype}{grad and ', grad=...'})"
+        return f"Value({name}data={_format_data(self._data)}{grad})"
+
+    # ----- comparisons: on data, no gradient --------------------------------------------------
+    def __lt__(self, other: Any) -> Any:
+        return np.less(self._data, _raw(other))
+
+    def __le__(self, other: Any) -> Any:
+        return np.less_equal(self._data, _raw(other))
+
+    def __gt__(self, other: Any) -> Any:
+        return np.greater(self._data, _raw(other))
+
+    def __ge__(self, other: Any) -> Any:
+        return np.greater_equal(self._data, _raw(other))
+
+    __hash__ = object.__hash__
+
+    # ----- operators ---------------------------------------------------------------------------
+    def __add__(self, other: Any) -> Value:
+        return _ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Value:
+        return _ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Value:
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Value:
+        return _ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> Value:
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Value:
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Value:
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return _ops.div(other, self)
+
+    def __pow__(self, other: Any) -> Value:
+        return _ops.power(self, other)
+
+    def __rpow__(self, other: Any) -> Value:
+        return _ops.power(other, self)
+
+    def __matmul__(self, other: Any) -> Value:
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Value:
+        return _ops.matmul(other, self)
+
+    def __neg__(self) -> Value:
+        return _ops.neg(self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __getitem__(self, index: Any) -> Value:
+        return _ops.getitem(self, index)
+
+    # ----- elementwise functions ---------------------------------------------------------------
+    def exp(self) -> Value:
+        return _ops.exp(self)
+
+    def log(self) -> Value:
+        return _ops.log(self)
+
+    def sqrt(self) -> Value:
+        return _ops.sqrt(self)
+
+    def abs(self) -> Value:
+        return _ops.absolute(self)
+
+    __abs__ = abs
+
+    def tanh(self) -> Value:
+        return _ops.tanh(self)
+
+    def sigmoid(self) -> Value:
+        """g(z) = 1 / (1 + exp(-z)), the tutorial's equation 2; stable for large |z|."""
+        return _ops.sigmoid(self)
+
+    def relu(self) -> Value:
+        """max(0, z) (tutorial section 15); its derivative at 0 is taken as 0."""
+        return _ops.relu(self)
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Value:
+        """Limit to [low, high]; the gradient passes where low <= x <= high (bounds included)."""
+        return _ops.clip(self, low, high)
+
+    def astype(self, dtype: Any) -> Value:
+        """This Value cast to `dtype`; the gradient is cast back."""
+        return _ops.astype(self, dtype)
+
+    # ----- reductions ------------------------------------------------------------------------
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        return _ops.sum(self, axis, keepdims)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        return _ops.mean(self, axis, keepdims)
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        """The largest element(s); tied maxima share the gradient equally (as in PyTorch)."""
+        return _ops.max(self, axis, keepdims)
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        """The smallest element(s); tied minima share the gradient equally (as in PyTorch)."""
+        return _ops.min(self, axis, keepdims)
+
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        return _ops.logsumexp(self, axis, keepdims)
+
+    def softmax(self, axis: int | tuple[int, ...] = -1) -> Value:
+        return _ops.softmax(self, axis)
+
+    def log_softmax(self, axis: int | tuple[int, ...] = -1) -> Value:
+        return _ops.log_softmax(self, axis)
+
+    # ----- shape -----------------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Value:
+        return _ops.reshape(self, *shape)
+
+    def transpose(self, *axes: Any) -> Value:
+        """Permute axes (numpy semantics: no arguments reverses them all)."""
+        return _ops.transpose(self, *axes)
+
+    @property
+    def T(self) -> Value:
+        return _ops.transpose(self)
+
+    def broadcast_to(self, shape: tuple[int, ...]) -> Value:
+        return _ops.broadcast_to(self, shape)
+
+    def sum_to(self, shape: tuple[int, ...]) -> Value:
+        """Sum over broadcast axes down to `shape` (undoes ``broadcast_to``)."""
+        return _ops.sum_to(self, shape)
+
+    # ----- gradients ---------------------------------------------------------------------------
+    def backward(self, grad: Any = None) -> None:
+        """Fill in ``.grad`` on every node of the graph that requires grad, by the chain rule.
+
+        Nodes are visited in reverse topological order. Leaves accumulate (call ``zero_grad``
+        between steps); intermediate nodes get fresh gradients on every call. `grad` is the
+        seed, d(root)/d(self); it may be omitted only when this Value holds a single number.
+        """
+        _engine.backward(self, grad)
+
+
+def _raw(x: Any) -> Any:
+    return x._data if isinstance(x, Value) else x
+
+
+def _cast(data: float | np.ndarray, dtype: Any) -> float | np.ndarray:
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"astype: only floating dtypes are supported, got {dtype}")
+    if type(data) is float:
+        return np.asarray(data, dtype=dtype)
+    return data.astype(dtype)
+
+
+_new = object.__new__
+
+
+def make(data: float | np.ndarray, parents: tuple, op: Op | None, params: dict | None,
+         requires_grad: bool) -> Value:
+    """Build a Value from already-valid data, skipping the checks of ``Value(...)`` (hot path)."""
+    v = _new(Value)
+    v._data = data
+    v._grad = None
+    v._parents = parents
+    v._op = op
+    v._params = params
+    v.requires_grad = requires_grad
+    v.label = None
+    v.scope = STATE.scope
+    v.is_constant = False
+    return v
+
+
+def lift(x: Any) -> Value:
+    """A Value for an op's input: Values pass through; numbers and arrays become constants."""
+    if isinstance(x, Value):
+        return x
+    kind = type(x)
+    if kind is float or kind is int or kind is bool:
+        data = float(x)
+    elif kind is np.ndarray and x.dtype.kind in "fiub":
+        data = x.copy()  # a later change to the caller's array must not corrupt the graph
+    else:
+        data = as_data(x, where="operand")
+    v = make(data, (), None, None, False)
+    v.is_constant = True
+    return v
+
+
+from . import engine as _engine  # noqa: E402  (the engine and ops need the Value class)
+from . import ops as _ops  # noqa: E402
