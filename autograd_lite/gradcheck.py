@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from .engine import grad
-from .modes import no_grad
 from .value import Value, as_data
 
 
@@ -43,33 +42,33 @@ def numerical_grad(f: Callable[..., Value], *inputs: Any, eps: float = 1e-6) -> 
     Each element is nudged by ±eps in the input's own dtype, so float32 inputs show float32's
     error. Costs two evaluations of `f` per element.
     """
-    values = [_leaf(x, requires_grad=False) for x in inputs]
+    # leaves require grad so that an `f` which differentiates internally (grad of a grad) works
+    values = [_leaf(x, requires_grad=True) for x in inputs]
     results = []
-    with no_grad():
-        for value in values:
-            original = value.data
-            if type(original) is float:
-                value.data = original + eps
-                up = _evaluate(f, values)
-                value.data = original - eps
-                down = _evaluate(f, values)
-                value.data = original
-                results.append((up - down) / (2 * eps))
-                continue
-            flat = original.copy().reshape(-1)
-            out = np.empty(flat.shape, dtype=original.dtype)
-            step = original.dtype.type(eps)
-            for j in range(flat.size):
-                saved = flat[j]
-                flat[j] = saved + step
-                value.data = flat.reshape(original.shape)
-                up = _evaluate(f, values)
-                flat[j] = saved - step
-                down = _evaluate(f, values)
-                flat[j] = saved
-                out[j] = (up - down) / (2 * eps)
+    for value in values:
+        original = value.data
+        if type(original) is float:
+            value.data = original + eps
+            up = _evaluate(f, values)
+            value.data = original - eps
+            down = _evaluate(f, values)
             value.data = original
-            results.append(out.reshape(original.shape))
+            results.append((up - down) / (2 * eps))
+            continue
+        flat = original.copy().reshape(-1)
+        out = np.empty(flat.shape, dtype=original.dtype)
+        step = original.dtype.type(eps)
+        for j in range(flat.size):
+            saved = flat[j]
+            flat[j] = saved + step
+            value.data = flat.reshape(original.shape)
+            up = _evaluate(f, values)
+            flat[j] = saved - step
+            down = _evaluate(f, values)
+            flat[j] = saved
+            out[j] = (up - down) / (2 * eps)
+        value.data = original
+        results.append(out.reshape(original.shape))
     return tuple(results)
 
 

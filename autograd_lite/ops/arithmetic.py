@@ -75,7 +75,9 @@ def _matmul_grad_b(g, out, a, b):
         return g * a
     if a_nd == 1:                                  # (k,) @ (..., k, m) -> (..., m)
         return _insert_axis(a, -1) * _insert_axis(g, -2)     # outer product a gᵀ
-    return F.swap_last(a) @ g                      # Aᵀ G (or Aᵀ g for a vector b)
+    if b_nd == 1:                                  # (..., n, k) @ (k,) -> (..., n)
+        return _drop_axis(F.swap_last(a) @ _insert_axis(g, -1), -1)   # Aᵀ g, batch by batch
+    return F.swap_last(a) @ g                      # Aᵀ G
 
 
 def _check_matmul(a, b) -> None:
