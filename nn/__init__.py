@@ -1,0 +1,45 @@
+"""nn: the tutorial's neural networks, and modern training, built on autograd_lite's public API.
+
+Scalar level for teaching (`Neuron`, `Layer`, `ScalarMLP`), tensor level for speed (`Linear`,
+`Sequential`, `MLP`), activations, losses, optimisers, data, datasets and `fit`.
+Run ``python -m nn`` for a tour of the tutorial.
+"""
+
+from . import datasets, diagnostics, init, optim
+from .activations import (
+    ACTIVATIONS,
+    Identity,
+    PReLU,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    get_activation,
+    identity,
+    prelu,
+    relu,
+    sigmoid,
+    tanh,
+)
+from .data import batches, train_val_split
+from .diagnostics import gradient_norms, saturation
+from .layers import MLP, Dropout, Linear, Sequential
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l2_penalty,
+    squared_error,
+)
+from .module import Module
+from .optim import SGD, Adam, Optimizer, constant, cosine_decay, exponential_decay, step_decay
+from .scalar import Layer, Neuron, ScalarMLP
+from .train import accuracy, evaluate, fit, grid_search, random_search
+
+__all__ = [
+    "ACTIVATIONS", "MLP", "SGD", "Adam", "Dropout", "Identity", "Layer", "Linear", "Module", "Neuron",
+    "Optimizer", "PReLU", "ReLU", "ScalarMLP", "Sequential", "Sigmoid", "Tanh", "accuracy", "batches",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "constant", "cosine_decay", "cross_entropy",
+    "datasets", "diagnostics", "evaluate", "exponential_decay", "fit", "get_activation", "gradient_norms",
+    "grid_search", "identity", "init", "l2_penalty", "optim", "prelu", "random_search", "relu", "saturation",
+    "sigmoid", "squared_error", "step_decay", "tanh", "train_val_split",
+]

@@ -1,0 +1,210 @@
+"""`Module`: the base class of every layer and model — parameters, modes, scopes and state.
+
+A module's parameters are the `Value` attributes it holds, found recursively through child
+modules and lists of them, in the order the attributes were assigned.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+import autograd_lite as al
+from autograd_lite import Value
+
+from .io import load_arrays, save_arrays
+
+
+def _children(module: Module) -> Iterator[tuple[str, Any]]:
+    """(name, item) for each parameter or child module held directly, in assignment order.
+
+    Lists and tuples contribute one item per element, named by index (``layers.0``).
+    """
+    for name, item in vars(module).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(item, (Value, Module)):
+            yield name, item
+        elif isinstance(item, (list, tuple)):
+            for i, element in enumerate(item):
+                if isinstance(element, (Value, Module)):
+                    yield f"{name}.{i}", element
+
+
+class Module:
+    """Base class of layers and models: subclasses set attributes and define ``forward``.
+
+    **Scope names.** Each module records its path relative to the module that holds it: the
+    attribute name, with the list index for modules kept in a list (``layers.0``). Calling a
+    module runs ``forward`` inside ``autograd_lite.scope(path)``; scopes nest, so the Values a
+    layer creates carry the full dotted path from the outermost model (``layers.0`` or
+    ``encoder.layers.2``). The root model adds no segment of its own: its own ops carry the
+    caller's scope (None at top level), and parameter names (``named_parameters``) are the same
+    paths, plus the attribute name (``layers.0.weight``). Parameters' ``scope`` attribute is set
+    to their module's path too, so a drawing can put weights in their layer's cluster.
+    """
+
+    training: bool = True
+    _scope_name: str | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if not name.startswith("_") and (isinstance(value, Module) or (
+                isinstance(value, (list, tuple)) and any(isinstance(v, Module) for v in value))):
+            self._name_children()
+
+    def _name_children(self) -> None:
+        """Give every module below this one its relative scope name, and tag parameter scopes."""
+        stack: list[tuple[Module, str | None]] = [(self, None)]
+        while stack:
+            module, path = stack.pop()
+            for name, item in _children(module):
+                full = name if path is None else f"{path}.{name}"
+                if isinstance(item, Module):
+                    object.__setattr__(item, "_scope_name", name)
+                    stack.append((item, full))
+                else:
+                    item.scope = path
+
+    # ----- the call ----------------------------------------------------------------------------
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        name = self._scope_name
+        if name is None:
+            return self.forward(*args, **kwargs)
+        with al.scope(name):
+            return self.forward(*args, **kwargs)
+
+    # ----- parameters --------------------------------------------------------------------------
+    def named_modules(self) -> Iterator[tuple[str, Module]]:
+        """(path, module) for this module ("") and every module below it, parents first."""
+        stack: list[tuple[str, Module]] = [("", self)]
+        seen: set[int] = set()
+        while stack:
+            path, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield path, module
+            below = [(f"{path}.{n}" if path else n, m) for n, m in _children(module) if isinstance(m, Module)]
+            stack.extend(reversed(below))
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """(dotted name, parameter) pairs, recursively, in assignment order; shared ones once."""
+        seen: set[int] = set()
+        stack: list[tuple[str, Any]] = [("", self)]
+        while stack:
+            path, item = stack.pop()
+            if isinstance(item, Value):
+                if id(item) not in seen:
+                    seen.add(id(item))
+                    yield path, item
+                continue
+            below = [(f"{path}.{n}" if path else n, child) for n, child in _children(item)]
+            stack.extend(reversed(below))
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, in the order of ``named_parameters``."""
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        """The number of trainable numbers (scalars) in the model."""
+        return sum(p.size for p in self.parameters())
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient to zero (call between steps: leaves accumulate)."""
+        for p in self.parameters():
+            p.zero_grad()
+
+    # ----- modes -------------------------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Switch this module and all below to training mode (dropout active); returns self."""
+        for _, module in self.named_modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        """Switch to evaluation mode (dropout is the identity); returns self."""
+        return self.train(False)
+
+    # ----- state -------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """name -> a copy of the parameter's data as an array (0-d for scalar parameters)."""
+        return {name: np.array(p.data, copy=True) for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> Module:
+        """Copy arrays into the parameters; wrong keys, shapes or dtypes are refused by name.
+
+        Nothing is changed unless every entry fits. Returns self.
+        """
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state]
+        unexpected = [k for k in state if k not in own]
+        if missing or unexpected:
+            raise KeyError(f"load_state_dict: {type(self).__name__} state does not match: "
+                           f"missing keys {missing}, unexpected keys {unexpected}")
+        new = {}
+        for name, p in own.items():
+            array = np.asarray(state[name])
+            if array.shape != p.shape:
+                raise ValueError(f"load_state_dict: {name!r} has shape {array.shape}, the model expects {p.shape}")
+            if array.dtype != p.dtype:
+                raise TypeError(f"load_state_dict: {name!r} has dtype {array.dtype}, the model expects {p.dtype} "
+                                "(convert the model with astype first)")
+            new[name] = array
+        for name, p in own.items():
+            p.data = float(new[name]) if type(p.data) is float else np.array(new[name], copy=True)
+        return self
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the parameters to `path` (`.npz`), atomically: write a temporary file, then rename."""
+        save_arrays(path, self.state_dict())
+
+    def load(self, path: str | os.PathLike) -> Module:
+        """Load parameters saved by ``save``; never unpickles. Returns self."""
+        return self.load_state_dict(load_arrays(path))
+
+    def astype(self, dtype: Any) -> Module:
+        """Cast every parameter to a floating dtype (tutorial section 10: float32 halves memory).
+
+        Gradients are reset. Build optimisers after this call (their state follows the dtype).
+        Scalar parameters (Python floats) stay floats: they are always float64.
+        """
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"astype: only floating dtypes are supported, got {dtype}")
+        for _, p in self.named_parameters():
+            if type(p.data) is not float:
+                p.data = p.data.astype(dtype)
+            p.zero_grad()
+        return self
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The dtype of the first parameter (float64 for a module without parameters)."""
+        for _, p in self.named_parameters():
+            return p.dtype
+        return np.dtype(np.float64)
+
+    # ----- display -----------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The arguments shown inside this module's line of ``repr``."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        stack: list[tuple[int, str, Module]] = [(0, "", self)]
+        while stack:
+            depth, name, module = stack.pop()
+            label = f"({name}): " if name else ""
+            lines.append("  " * depth + f"{label}{type(module).__name__}({module.extra_repr()})")
+            below = [(depth + 1, n, m) for n, m in _children(module) if isinstance(m, Module)]
+            stack.extend(reversed(below))
+        count = self.num_parameters()
+        lines.append(f"[{count} parameter{'s' if count != 1 else ''}]")
+        return "\n".join(lines)

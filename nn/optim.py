@@ -1,0 +1,235 @@
+"""Optimisers — SGD (with momentum and weight decay) and Adam — and learning-rate schedules.
+
+A step updates each parameter's array in place (no new arrays per step beyond one scratch
+buffer per parameter); scalar parameters (Python floats) are updated by assignment.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd_lite import Value
+
+from .io import load_arrays, save_arrays
+
+Schedule = Callable[[int], float]
+
+
+# ----- learning-rate schedules: step number (0, 1, ...) -> factor multiplying the base lr --------
+def constant() -> Schedule:
+    """The base learning rate at every step."""
+    return lambda step: 1.0
+
+
+def step_decay(every: int, gamma: float = 0.1) -> Schedule:
+    """Multiply the rate by `gamma` once every `every` steps."""
+    if every < 1:
+        raise ValueError(f"step_decay: every must be >= 1, got {every}")
+    return lambda step: gamma ** (step // every)
+
+
+def exponential_decay(gamma: float) -> Schedule:
+    """Multiply the rate by `gamma` at every step."""
+    return lambda step: gamma ** step
+
+
+def cosine_decay(total_steps: int, floor: float = 0.0) -> Schedule:
+    """From 1 down to `floor` along half a cosine over `total_steps` steps, then stay at `floor`."""
+    if total_steps < 1:
+        raise ValueError(f"cosine_decay: total_steps must be >= 1, got {total_steps}")
+    return lambda step: floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
+
+
+class Optimizer:
+    """Base class: holds the parameters, the base learning rate, a schedule and a step count.
+
+    ``lr`` is the base rate; the rate used at step t is ``lr * schedule(t)`` (see
+    ``current_lr``). ``state_dict`` captures everything needed to resume training.
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float, schedule: Schedule | None = None) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{type(self).__name__}: parameter {i} is a {type(p).__name__}, not a Value")
+        if not lr > 0:
+            raise ValueError(f"{type(self).__name__}: lr must be positive, got {lr!r}")
+        self.lr = float(lr)
+        self.schedule = schedule
+        self.steps = 0
+
+    @property
+    def current_lr(self) -> float:
+        """The learning rate the next step will use."""
+        return self.lr if self.schedule is None else self.lr * self.schedule(self.steps)
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient (call before each backward)."""
+        for p in self.params:
+            p.zero_grad()
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    # ----- state ---------------------------------------------------------------------------------
+    _buffers: tuple[str, ...] = ()
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Arrays: "lr", "steps", and ``<buffer>.<i>`` for each per-parameter buffer in use."""
+        state = {"lr": np.array(self.lr), "steps": np.array(self.steps)}
+        for name in self._buffers:
+            for i, buffer in enumerate(getattr(self, name)):
+                if buffer is not None:
+                    state[f"{name}.{i}"] = np.array(buffer, copy=True)
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> Optimizer:
+        """Restore a state from ``state_dict``; wrong keys or shapes are refused by name."""
+        expected = {"lr", "steps"}
+        for key in state:
+            name, _, index = key.partition(".")
+            if key in expected:
+                continue
+            if name not in self._buffers or not index.isdigit() or int(index) >= len(self.params):
+                raise KeyError(f"{type(self).__name__}.load_state_dict: unexpected key {key!r}")
+            p = self.params[int(index)]
+            if np.shape(state[key]) != p.shape:
+                raise ValueError(f"{type(self).__name__}.load_state_dict: {key!r} has shape "
+                                 f"{np.shape(state[key])}, parameter {index} has shape {p.shape}")
+        missing = expected - set(state)
+        if missing:
+            raise KeyError(f"{type(self).__name__}.load_state_dict: missing keys {sorted(missing)}")
+        self.lr = float(state["lr"])
+        self.steps = int(state["steps"])
+        for name in self._buffers:
+            buffers = [None] * len(self.params)
+            for i, p in enumerate(self.params):
+                key = f"{name}.{i}"
+                if key in state:
+                    array = np.array(state[key], dtype=p.dtype, copy=True)
+                    buffers[i] = float(array) if type(p.data) is float else array
+            setattr(self, name, buffers)
+        return self
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write ``state_dict`` to `path` (`.npz`, atomically)."""
+        save_arrays(path, self.state_dict())
+
+    def load(self, path: str | os.PathLike) -> Optimizer:
+        """Read a state written by ``save`` (never unpickles); returns self."""
+        return self.load_state_dict(load_arrays(path))
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent (section 5): θ ← θ − α Δθ.
+
+    With `momentum` μ: v ← μ v + Δθ and θ ← θ − α v. With `weight_decay` λ the gradient gets
+    λθ added, i.e. the gradient of (λ/2)‖θ‖² (section 16's penalty).
+    """
+
+    _buffers = ("velocity",)
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
+                 schedule: Schedule | None = None) -> None:
+        super().__init__(params, lr, schedule)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
+        if weight_decay < 0:
+            raise ValueError(f"SGD: weight_decay must be >= 0, got {weight_decay!r}")
+        self.momentum, self.weight_decay = float(momentum), float(weight_decay)
+        self.velocity: list[Any] = [None] * len(self.params)
+        self._scratch: list[Any] = [None] * len(self.params)
+
+    def step(self) -> None:
+        lr, momentum, decay = self.current_lr, self.momentum, self.weight_decay
+        velocity, scratch = self.velocity, self._scratch
+        for i, p in enumerate(self.params):
+            grad, data = p.grad, p.data
+            if type(data) is float:
+                g = grad + decay * data if decay else grad
+                if momentum:
+                    v = velocity[i]
+                    g = velocity[i] = g if v is None else momentum * v + g
+                p.data = data - lr * g
+                continue
+            if decay or momentum:
+                g = grad + decay * data if decay else grad
+                if momentum:
+                    v = velocity[i]
+                    if v is None or v.dtype != data.dtype:
+                        v = velocity[i] = np.array(g, dtype=data.dtype, copy=True)
+                    else:
+                        v *= momentum
+                        v += g
+                    g = v
+            else:
+                g = grad
+            buf = scratch[i]
+            if buf is None or buf.shape != data.shape or buf.dtype != data.dtype:
+                buf = scratch[i] = np.empty_like(data)
+            np.multiply(g, lr, out=buf)
+            np.subtract(data, buf, out=data)
+        self.steps += 1
+
+
+class Adam(Optimizer):
+    """Adam: per-parameter step sizes from running averages of the gradient and its square.
+
+    m ← β1 m + (1−β1) g,  v ← β2 v + (1−β2) g²,  θ ← θ − α m̂ / (√v̂ + ε), with the bias
+    corrections m̂ = m / (1−β1ᵗ), v̂ = v / (1−β2ᵗ). `weight_decay` adds λθ to g (L2, not AdamW).
+    """
+
+    _buffers = ("m", "v")
+
+    def __init__(self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, schedule: Schedule | None = None) -> None:
+        super().__init__(params, lr, schedule)
+        b1, b2 = betas
+        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
+            raise ValueError(f"Adam: betas must lie in [0, 1), got {betas!r}")
+        self.betas, self.eps, self.weight_decay = (float(b1), float(b2)), float(eps), float(weight_decay)
+        self.m: list[Any] = [None] * len(self.params)
+        self.v: list[Any] = [None] * len(self.params)
+        self._scratch: list[Any] = [None] * len(self.params)
+
+    def step(self) -> None:
+        lr, (b1, b2), eps, decay = self.current_lr, self.betas, self.eps, self.weight_decay
+        t = self.steps + 1
+        step_size = lr / (1 - b1 ** t)
+        root_correction = math.sqrt(1 - b2 ** t)
+        for i, p in enumerate(self.params):
+            grad, data = p.grad, p.data
+            if decay:
+                grad = grad + decay * data
+            if type(data) is float:
+                m = self.m[i] = b1 * (self.m[i] or 0.0) + (1 - b1) * grad
+                v = self.v[i] = b2 * (self.v[i] or 0.0) + (1 - b2) * grad * grad
+                p.data = data - step_size * m / (math.sqrt(v) / root_correction + eps)
+                continue
+            m, v, buf = self.m[i], self.v[i], self._scratch[i]
+            if m is None or m.dtype != data.dtype:
+                m = self.m[i] = np.zeros_like(data)
+                v = self.v[i] = np.zeros_like(data)
+            if buf is None or buf.dtype != data.dtype:
+                buf = self._scratch[i] = np.empty_like(data)
+            m *= b1
+            np.multiply(grad, 1 - b1, out=buf)
+            m += buf
+            v *= b2
+            np.multiply(grad, grad, out=buf)
+            buf *= 1 - b2
+            v += buf
+            np.sqrt(v, out=buf)          # √v̂ + ε = √v / √(1 − β2ᵗ) + ε
+            buf /= root_correction
+            buf += eps
+            np.divide(m, buf, out=buf)
+            buf *= step_size
+            data -= buf
+        self.steps += 1

@@ -1,0 +1,185 @@
+"""Training helpers: `fit` (minibatch loop, progress bar, history, early stopping), evaluation,
+and a small hyper-parameter search (grid and random, scored on a validation set; section 10).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+import autograd_lite as al
+
+from .data import batches
+from .init import Seed, as_rng
+from .losses import binary_cross_entropy_with_logits
+from .module import Module
+from .optim import SGD, Optimizer
+
+
+def accuracy(outputs: Any, y: Any, threshold: float = 0.5) -> float:
+    """The fraction of correct predictions: argmax per row for several outputs, else output > threshold."""
+    out = np.asarray(outputs.data if isinstance(outputs, al.Value) else outputs)
+    y = np.asarray(y).reshape(-1)
+    if out.ndim == 2 and out.shape[1] > 1:
+        predicted = out.argmax(axis=1)
+    else:
+        predicted = (out.reshape(-1) > threshold).astype(np.int64)
+    if predicted.shape != y.shape:
+        raise ValueError(f"accuracy: {predicted.shape[0]} predictions for {y.shape[0]} targets")
+    return float(np.mean(predicted == y)) if y.size else float("nan")
+
+
+def _targets_for(out: al.Value, yb: np.ndarray) -> np.ndarray:
+    """A one-output model's (n, 1) prediction pairs with targets as a column (n, 1)."""
+    if out.ndim == 2 and out.shape[1] == 1 and yb.ndim == 1:
+        return yb[:, None]
+    return yb
+
+
+def evaluate(model: Module, loss_fn: Callable, X: Any, y: Any, batch_size: int = 1024,
+             threshold: float = 0.5) -> tuple[float, float]:
+    """(mean loss per example, accuracy) of `model` on (X, y), in eval mode and without a graph."""
+    was_training = model.training
+    model.eval()
+    total, outputs = 0.0, []
+    try:
+        with al.no_grad():
+            for xb, yb in batches(X, y, batch_size):
+                out = model(xb)
+                total += loss_fn(out, _targets_for(out, yb), reduction="sum").item()
+                outputs.append(np.asarray(out.data))
+    finally:
+        model.train(was_training)
+    n = len(np.asarray(y))
+    return total / n, accuracy(np.concatenate(outputs), y, threshold)
+
+
+def fit(model: Module, loss_fn: Callable, train: tuple[Any, Any], val: tuple[Any, Any] | None = None,
+        optimizer: Optimizer | None = None, epochs: int = 10, batch_size: int = 32, shuffle: bool = True,
+        seed: Seed = 0, early_stopping: int | None = None, restore_best: bool = True,
+        threshold: float | None = None, progress: bool = True) -> dict[str, list]:
+    """Train `model` on `train` = (X, y) for `epochs` passes of minibatches; return the history.
+
+    Each step: forward, ``loss_fn(output, targets)`` (its default reduction, normally the batch
+    mean), backward, ``optimizer.step()``. A one-output model gets its targets as a column.
+    After each epoch the loss and accuracy on `val` are measured (section 10: monitor J on
+    held-out data). `early_stopping=k` stops once the validation loss has not improved for k
+    epochs and (with `restore_best`) puts back the best weights. The default optimiser is
+    ``SGD(lr=0.1)``. `threshold` decides one-output accuracy (default 0.5, or 0 for logits).
+
+    The history is a dict of lists, one entry per epoch: "epoch", "loss" (mean training loss),
+    "accuracy" (training accuracy of the batches as they were trained on), "lr", and with `val`
+    "val_loss", "val_accuracy"; plus "best_epoch" (a list of one int) when early stopping ran.
+    """
+    X, y = (np.asarray(a) for a in train)
+    if optimizer is None:
+        optimizer = SGD(model.parameters(), lr=0.1)
+    if threshold is None:
+        threshold = 0.0 if loss_fn is binary_cross_entropy_with_logits else 0.5
+    if early_stopping is not None and val is None:
+        raise ValueError("fit: early_stopping needs a validation set (val=(X, y))")
+    rng = as_rng(seed)
+    history: dict[str, list] = {"epoch": [], "loss": [], "accuracy": [], "lr": []}
+    if val is not None:
+        history["val_loss"], history["val_accuracy"] = [], []
+    best_loss, best_state, best_epoch, waited = np.inf, None, 0, 0
+    steps_per_epoch = -(-len(X) // batch_size)
+    bar = _progress(epochs * steps_per_epoch, progress)
+    try:
+        for epoch in range(1, epochs + 1):
+            model.train()
+            total, correct, seen = 0.0, 0.0, 0
+            lr = optimizer.current_lr
+            for xb, yb in batches(X, y, batch_size, shuffle=shuffle, seed=rng):
+                out = model(xb)
+                loss = loss_fn(out, _targets_for(out, yb))
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                n = len(xb)
+                total += loss.item() * n
+                correct += accuracy(out, yb, threshold) * n
+                seen += n
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(epoch=epoch, loss=f"{total / seen:.4f}", refresh=False)
+            history["epoch"].append(epoch)
+            history["loss"].append(total / seen)
+            history["accuracy"].append(correct / seen)
+            history["lr"].append(lr)
+            if val is not None:
+                val_loss, val_acc = evaluate(model, loss_fn, *val, threshold=threshold)
+                history["val_loss"].append(val_loss)
+                history["val_accuracy"].append(val_acc)
+                if bar is not None:
+                    bar.set_postfix(epoch=epoch, loss=f"{total / seen:.4f}", val_loss=f"{val_loss:.4f}",
+                                    val_acc=f"{val_acc:.3f}")
+                if early_stopping is not None:
+                    if val_loss < best_loss:
+                        best_loss, best_epoch, waited = val_loss, epoch, 0
+                        best_state = model.state_dict() if restore_best else None
+                    else:
+                        waited += 1
+                        if waited >= early_stopping:
+                            break
+    finally:
+        if bar is not None:
+            bar.close()
+    if early_stopping is not None:
+        history["best_epoch"] = [best_epoch]
+        if best_state is not None:
+            model.load_state_dict(best_state)
+    model.train()
+    return history
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="fit", unit="step", leave=True, mininterval=0.2)
+
+
+# ----- hyper-parameter search (section 10) ---------------------------------------------------------
+def _trial(make: Callable[..., tuple[Module, Optimizer]], params: dict, loss_fn: Callable, train: tuple,
+           val: tuple, fit_kwargs: dict) -> dict[str, Any]:
+    model, optimizer = make(**params)
+    history = fit(model, loss_fn, train, val=val, optimizer=optimizer, progress=False, **fit_kwargs)
+    best = int(np.argmin(history["val_loss"]))
+    return {"params": params, "val_loss": history["val_loss"][best],
+            "val_accuracy": history["val_accuracy"][best], "history": history}
+
+
+def grid_search(make: Callable[..., tuple[Module, Optimizer]], grid: Mapping[str, Sequence[Any]],
+                loss_fn: Callable, train: tuple, val: tuple, **fit_kwargs: Any) -> list[dict[str, Any]]:
+    """Try every combination of `grid` (name -> candidate values); best first by validation loss.
+
+    ``make(**params)`` builds a fresh ``(model, optimizer)``; each is trained with ``fit`` on
+    `train` and scored by its lowest validation loss. Each result holds "params", "val_loss",
+    "val_accuracy" (at that epoch) and the "history".
+    """
+    names = list(grid)
+    results = [_trial(make, dict(zip(names, combo, strict=True)), loss_fn, train, val, fit_kwargs)
+               for combo in itertools.product(*(grid[n] for n in names))]
+    return sorted(results, key=lambda r: r["val_loss"])
+
+
+def random_search(make: Callable[..., tuple[Module, Optimizer]], space: Mapping[str, Any], trials: int,
+                  loss_fn: Callable, train: tuple, val: tuple, seed: Seed = 0,
+                  **fit_kwargs: Any) -> list[dict[str, Any]]:
+    """Try `trials` random configurations; best first by validation loss (see `grid_search`).
+
+    Each entry of `space` is a sequence to pick from uniformly, or a function ``rng -> value``
+    (e.g. ``lambda rng: 10 ** rng.uniform(-3, -1)`` for a log-uniform learning rate).
+    """
+    rng = as_rng(seed)
+    results = []
+    for _ in range(trials):
+        params = {name: (choice(rng) if callable(choice) else choice[int(rng.integers(len(choice)))])
+                  for name, choice in space.items()}
+        results.append(_trial(make, params, loss_fn, train, val, fit_kwargs))
+    return sorted(results, key=lambda r: r["val_loss"])
