@@ -1,0 +1,16 @@
+"""autograd_lite.viz: see backprop — computation graphs drawn with graphviz, backward step by step, chain rules.
+
+``from autograd_lite.viz import draw_graph, backward_steps, explain``. Never imported by
+``autograd_lite`` itself, so ``import autograd_lite`` stays fast; `dot` is only needed to render.
+"""
+
+from .explain import ChainPath, Explanation, explain
+from .graph import GraphTooLargeError, all_nodes, draw_graph
+from .render import DotNotFoundError, ValueGraph, render_graph, to_png, to_svg, write_graph
+from .steps import Step, StepFrames, backward_steps, step_slider
+
+__all__ = [
+    "ChainPath", "DotNotFoundError", "Explanation", "GraphTooLargeError", "Step", "StepFrames", "ValueGraph",
+    "all_nodes", "backward_steps", "draw_graph", "explain", "render_graph", "step_slider", "to_png", "to_svg",
+    "write_graph",
+]

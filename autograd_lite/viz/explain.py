@@ -1,0 +1,339 @@
+"""`explain(root, wrt=leaf)`: d(root)/d(leaf) as the sum over paths of products of local derivatives.
+
+Each path from `root` down to `leaf` contributes the product of the local derivatives on its
+edges (tutorial section 5's chain rule, applied edge by edge); written symbolically, with numbers,
+and checked against the value backward computes. Past `max_paths` it factors shared sub-paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autograd_lite import Value, grad, topological_order
+
+from . import symbols as S
+from .graph import all_nodes
+from .labels import format_number, node_kind
+from .steps import edge_derivatives
+
+#: an unlabelled result is written out inline when its formula is at most this long, else named u1, u2, ...
+INLINE_LIMIT = 24
+DEFAULT_MAX_PATHS = 16
+#: in the factored form, at most this many node equations are written out
+MAX_EQUATIONS = 60
+
+
+@dataclass(eq=False)
+class ChainPath:
+    """One path from the root down to `wrt`: its edges ``(node, argnum)`` and their local derivatives."""
+
+    edges: list[tuple[Value, int]]
+    factors: list[S.Expr]
+    values: list[float]
+
+    @property
+    def product(self) -> float:
+        result = 1.0
+        for v in self.values:
+            result *= v
+        return result
+
+    @property
+    def expression(self) -> S.Expr:
+        return S.product(self.factors)
+
+
+@dataclass(eq=False)
+class Explanation:
+    """The chain-rule derivation of d(root)/d(wrt): ``str()`` is text, ``_repr_latex_()`` renders it.
+
+    `value` is what backward computes (via ``autograd_lite.grad``); `path_sum` is the sum over
+    `paths` of their products (equal up to rounding). With more than `max_paths` paths, `paths`
+    is empty, `factored` is True and the text shows backprop's factored form instead.
+    """
+
+    root: Value
+    wrt: Value
+    value: float
+    path_count: int
+    paths: list[ChainPath]
+    path_sum: float
+    factored: bool
+    text: str = field(repr=False)
+    latex: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __float__(self) -> float:
+        return self.value
+
+    def _repr_latex_(self) -> str:
+        return self.latex
+
+
+class _Names:
+    """The symbol each Value is written with: its label, a number for a constant, a short formula
+    inline, or an introduced name (u1, u2, ...) listed under "where"."""
+
+    def __init__(self, nodes: list[Value], root: Value) -> None:
+        self.symbol: dict[Value, S.Expr] = {}
+        self.formula: dict[Value, S.Expr] = {}
+        count = 0
+        for v in nodes:  # inputs before results, so every parent already has its symbol
+            kind = node_kind(v)
+            if kind == "constant" and v.size == 1:
+                self.symbol[v] = S.num(float(v.item()))
+                continue
+            if kind == "result":
+                self.formula[v] = S.formula(v.op, S.sym("?"), [self.symbol[p] for p in v.parents])
+            if v.label:
+                self.symbol[v] = S.sym(v.label)
+            elif kind == "result" and v is not root and len(S.text(self.formula[v])) <= INLINE_LIMIT:
+                self.symbol[v] = self.formula[v]
+            elif v is root and kind == "result" and len(S.text(self.formula[v])) <= INLINE_LIMIT:
+                self.symbol[v] = self.formula[v]
+            else:
+                count += 1
+                self.symbol[v] = S.sym(f"u{count}")
+
+    def named(self, v: Value) -> bool:
+        return self.symbol[v].kind == "sym"
+
+    def partial(self, top: Value, bottom: Value) -> str:
+        return f"∂{_atom(self.symbol[top])}/∂{_atom(self.symbol[bottom])}"
+
+    def latex_partial(self, top: Value, bottom: Value) -> str:
+        return S.latex_partial(_latex_atom(self.symbol[top]), _latex_atom(self.symbol[bottom]))
+
+
+def _atom(e: S.Expr) -> str:
+    t = S.text(e)
+    return t if e.kind in ("sym", "num") else f"({t})"
+
+
+def _latex_atom(e: S.Expr) -> str:
+    t = S.latex(e)
+    return t if e.kind in ("sym", "num") else rf"\left({t}\right)"
+
+
+def _fmt(x: float, precision: int) -> str:
+    return format_number(x, precision)
+
+
+def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS, precision: int = 4) -> Explanation:
+    """Explain d(root)/d(wrt) by the chain rule: every path's product of local derivatives, summed.
+
+    For scalar graphs. Symbols are the Values' labels (label your θ, x, b, h to read the tutorial's
+    notation back); unlabelled short formulas are written inline. With more than `max_paths`
+    paths it writes backprop's factored form (each node's gradient once, from its consumers').
+    """
+    if not isinstance(root, Value) or not isinstance(wrt, Value):
+        raise TypeError(f"explain: root and wrt must be Values, got {type(root).__name__} and {type(wrt).__name__}")
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
+        raise ValueError(f"explain: max_paths must be a positive int, got {max_paths!r}")
+    if root.size != 1:
+        raise ValueError(f"explain: the root must hold one number, it has shape {root.shape}; "
+                         "explain works on scalar graphs (draw_graph(..., local_grads=True) shows tensor graphs)")
+    if not wrt.requires_grad:
+        raise ValueError("explain: wrt does not require grad, so backward computes no gradient for it "
+                         "(make it with requires_grad=True)")
+    reach = _path_counts(root, wrt)
+    on_path = [v for v in topological_order(root) if reach.get(v, 0) > 0] if root.requires_grad else []
+    for v in on_path:
+        if v.size != 1:
+            raise ValueError(f"explain: works on scalar graphs, but {v.label or v.op or 'a Value'} on a path "
+                             f"to wrt has shape {v.shape}; draw_graph(..., local_grads=True) shows tensor graphs")
+    names = _Names(all_nodes(root), root)
+    value = float(grad(root, wrt)[0]) if root.requires_grad else 0.0
+    count = reach.get(root, 0)
+    top, bottom = _atom(names.symbol[root]), _atom(names.symbol[wrt])
+    title = f"∂{top}/∂{bottom}"
+    locals_ = {v: [float(np.asarray(d).reshape(())) if d is not None else 0.0 for d in edge_derivatives(v)]
+               for v in on_path if not v.is_leaf}
+    if count == 0:
+        text = (f"{title} = 0: no path leads from {top} down to {bottom} through Values that require grad, "
+                f"so {top} does not depend on {bottom} (backward computes {_fmt(value, precision)}).")
+        latex = rf"$${names.latex_partial(root, wrt)} = 0$$"
+        return Explanation(root, wrt, value, 0, [], 0.0, False, text, latex)
+    if count > max_paths:
+        text, latex, path_sum = _factored(root, wrt, on_path, reach, names, locals_, value, count, max_paths,
+                                          precision)
+        return Explanation(root, wrt, value, count, [], path_sum, True, text, latex)
+    paths = _enumerate_paths(root, wrt, reach, names, locals_)
+    path_sum = sum(p.product for p in paths)
+    text = _paths_text(title, root, wrt, paths, names, on_path, value, path_sum, precision)
+    latex = _paths_latex(root, wrt, paths, names, value, precision)
+    return Explanation(root, wrt, value, count, paths, path_sum, False, text, latex)
+
+
+def _path_counts(root: Value, wrt: Value) -> dict[Value, int]:
+    """How many paths lead from each node down to `wrt` (dynamic programming, inputs first)."""
+    if not root.requires_grad:
+        return {}
+    reach: dict[Value, int] = {}
+    for v in topological_order(root):
+        if v is wrt:
+            reach[v] = 1
+            continue
+        total = 0
+        for p in v.parents:
+            if p.requires_grad:
+                total += reach.get(p, 0)
+        reach[v] = total
+    return reach
+
+
+def _enumerate_paths(root: Value, wrt: Value, reach: dict[Value, int], names: _Names,
+                     locals_: dict[Value, list[float]]) -> list[ChainPath]:
+    """Every path root -> ... -> wrt, depth first, inputs in argument order (iterative)."""
+    paths: list[ChainPath] = []
+    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(root, [])]
+    while stack:
+        node, edges = stack.pop()
+        if node is wrt:
+            paths.append(_chain(edges, names, locals_))
+            continue
+        for argnum in range(len(node.parents) - 1, -1, -1):
+            parent = node.parents[argnum]
+            if parent.requires_grad and reach.get(parent, 0) > 0:
+                stack.append((parent, edges + [(node, argnum)]))
+    return paths
+
+
+def _chain(edges: list[tuple[Value, int]], names: _Names, locals_: dict[Value, list[float]]) -> ChainPath:
+    factors, values = [], []
+    for node, argnum in edges:
+        inputs = [names.symbol[p] for p in node.parents]
+        factors.append(S.local_derivative(node.op, names.symbol[node], inputs, argnum))
+        values.append(locals_[node][argnum])
+    return ChainPath(list(edges), factors, values)
+
+
+def _product_text(factors: list[S.Expr]) -> str:
+    return " · ".join(_factor_text(f) for f in factors)
+
+
+def _route(path: ChainPath, names: _Names) -> str:
+    steps = [S.text(names.symbol[path.edges[0][0]])] if path.edges else []
+    steps += [S.text(names.symbol[node.parents[argnum]]) for node, argnum in path.edges]
+    return " → ".join(steps)
+
+
+def _where(root: Value, on_path: list[Value], names: _Names, precision: int) -> list[str]:
+    """The symbols the derivation uses, with their formulas and values, inputs first."""
+    shown: list[Value] = []
+    seen: set[Value] = set()
+    for v in on_path:
+        for u in (*v.parents, v):
+            if u not in seen and not u.is_constant:
+                seen.add(u)
+                shown.append(u)
+    lines = []
+    for u in shown:
+        if not names.named(u):
+            continue
+        symbol = S.text(names.symbol[u])
+        if u in names.formula:
+            lines.append(f"{symbol} = {S.text(names.formula[u])} = {_fmt(float(u.item()), precision)}")
+        else:
+            lines.append(f"{symbol} = {_fmt(float(u.item()), precision)} ({node_kind(u)})")
+    return lines
+
+
+def _paths_text(title: str, root: Value, wrt: Value, paths: list[ChainPath], names: _Names,
+                on_path: list[Value], value: float, path_sum: float, precision: int) -> str:
+    n = len(paths)
+    lines = [f"{title} by the chain rule: the sum over every path from {_atom(names.symbol[root])} down to "
+             f"{_atom(names.symbol[wrt])} of the product of the local derivatives along it "
+             f"({n} path{'s' if n != 1 else ''})", ""]
+    for i, path in enumerate(paths, 1):
+        chain = " · ".join(names.partial(node, node.parents[argnum]) for node, argnum in path.edges)
+        lines += [f"path {i}: {_route(path, names)}",
+                  f"  {chain}",
+                  f"  = {_product_text(path.factors)}",
+                  f"  = {' · '.join(_fmt(v, precision) for v in path.values)}",
+                  f"  = {_fmt(path.product, precision)}", ""]
+    symbolic = " + ".join(S.text(p.expression) for p in paths)
+    numeric = " + ".join(_fmt(p.product, precision) for p in paths)
+    total = f"{title} = {symbolic}"
+    if n > 1:
+        total += f"\n    = {numeric}"
+    total += f"\n    = {_fmt(path_sum, precision)}   (backward computes {_fmt(value, precision)})"
+    lines.append(total)
+    where = _where(root, on_path, names, precision)
+    if where:
+        lines += ["", "where " + where[0]] + ["      " + w for w in where[1:]]
+    return "\n".join(lines)
+
+
+def _paths_latex(root: Value, wrt: Value, paths: list[ChainPath], names: _Names, value: float,
+                 precision: int) -> str:
+    head = names.latex_partial(root, wrt)
+    rows = []
+    if len(paths) == 1:
+        chain = " ".join(names.latex_partial(node, node.parents[argnum]) for node, argnum in paths[0].edges)
+        rows.append(f"{head} &= {chain}")
+        rows.append(r"&= " + S.latex(paths[0].expression))
+    else:
+        terms = [S.latex(p.expression) for p in paths]
+        rows.append(f"{head} &= {terms[0]}")
+        rows += [f"&\\quad + {t}" for t in terms[1:]]
+    numeric = " + ".join(r" \cdot ".join(_fmt(v, precision) for v in p.values) for p in paths)
+    rows.append(f"&= {numeric}")
+    rows.append(f"&= {_fmt(sum(p.product for p in paths), precision)}"
+                rf" \quad \text{{(backward: {_fmt(value, precision)})}}")
+    return "$$\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$$"
+
+
+def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, int], names: _Names,
+              locals_: dict[Value, list[float]], value: float, count: int, max_paths: int,
+              precision: int) -> tuple[str, str, float]:
+    """Backprop's factored form: ∂root/∂n = Σ over n's consumers c of ∂root/∂c · ∂c/∂n, root first."""
+    consumers: dict[Value, list[tuple[Value, int]]] = {}
+    for c in on_path:
+        for argnum, p in enumerate(c.parents):
+            if p.requires_grad and reach.get(p, 0) > 0:
+                consumers.setdefault(p, []).append((c, argnum))
+    top = _atom(names.symbol[root])
+    adjoint: dict[Value, float] = {root: 1.0}
+    text_rows = [f"∂{top}/∂{top} = 1"]
+    latex_rows = [rf"{names.latex_partial(root, root)} &= 1"]
+    order = list(reversed(on_path))  # root first: every consumer before the nodes it consumes
+    for n in order[1:]:
+        terms, latex_terms, numbers, total = [], [], [], 0.0
+        for c, argnum in consumers.get(n, []):
+            local = S.local_derivative(c.op, names.symbol[c], [names.symbol[p] for p in c.parents], argnum)
+            terms.append(f"∂{top}/∂{_atom(names.symbol[c])} · {_factor_text(local)}")
+            latex_terms.append(rf"{names.latex_partial(root, c)} \cdot {_latex_factor(local)}")
+            numbers.append(f"{_fmt(adjoint[c], precision)} · {_fmt(locals_[c][argnum], precision)}")
+            total += adjoint[c] * locals_[c][argnum]
+        adjoint[n] = total
+        if len(text_rows) < MAX_EQUATIONS:
+            text_rows.append(f"∂{top}/∂{_atom(names.symbol[n])} = {' + '.join(terms)}\n"
+                             f"      = {' + '.join(numbers)} = {_fmt(total, precision)}")
+            latex_rows.append(f"{names.latex_partial(root, n)} &= {' + '.join(latex_terms)} = {_fmt(total, precision)}")
+    title = f"∂{top}/∂{_atom(names.symbol[wrt])}"
+    lines = [f"{title}: {count} paths lead from {top} down to {_atom(names.symbol[wrt])}, more than "
+             f"max_paths={max_paths}, so they are not listed one by one (pass a larger max_paths to see them).",
+             "Paths share sub-paths, so backprop factors them: each node's gradient is computed once, as the "
+             "sum over its consumers of (the consumer's gradient × the local derivative), from the root down:", ""]
+    lines += text_rows
+    if len(order) > MAX_EQUATIONS:
+        lines.append(f"... {len(order) - MAX_EQUATIONS} more nodes are not written out: explain stops printing at "
+                     f"{MAX_EQUATIONS} equations to stay readable; the sum continues the same way down to the end.")
+    lines += ["", f"{title} = {_fmt(adjoint[wrt], precision)}   (backward computes {_fmt(value, precision)})"]
+    latex = "$$\\begin{aligned}" + r" \\ ".join(latex_rows) + "\\end{aligned}$$"
+    return "\n".join(lines), latex, adjoint[wrt]
+
+
+def _factor_text(e: S.Expr) -> str:
+    t = S.text(e)
+    return t if e.kind in ("sym", "num", "raw", "call", "pow", "mul") else f"({t})"
+
+
+def _latex_factor(e: S.Expr) -> str:
+    t = S.latex(e)
+    return t if e.kind in ("sym", "num", "raw", "call", "pow", "mul") else rf"\left({t}\right)"
