@@ -126,8 +126,12 @@ class Op:
 
 def op(name: str, forward: Callable[..., Any], grads: Sequence[Rule] | Rule, *,
        domain: Domain | None = None, check: Callable[..., None] | None = None,
-       variadic: bool = False, doc: str = "", replace: bool = False) -> Op:
+       variadic: bool = False, doc: str = "", replace: bool = False, register: bool = True) -> Op:
     """Define and register a primitive. The returned Op applies it: ``y = myop(x)``.
+
+    `forward` works on raw floats/arrays; `grads` holds one rule per input (see the module
+    docstring); `domain` says where property tests draw inputs. ``register=False`` makes an
+    unregistered op, e.g. a deliberately wrong one in a lesson.
 
     Example — softplus(x) = log(1 + exp(x)), whose derivative is sigmoid(x)::
 
@@ -136,10 +140,11 @@ def op(name: str, forward: Callable[..., Any], grads: Sequence[Rule] | Rule, *,
                       grads=lambda g, out, x: g * F.sigmoid(x),
                       domain=Domain(low=-4, high=4))
     """
-    if name in _REGISTRY and not replace:
+    if register and name in _REGISTRY and not replace:
         raise ValueError(f"op {name!r} is already registered (pass replace=True to redefine it)")
     new = Op(name, forward, grads, domain=domain, check=check, variadic=variadic, doc=doc)
-    _REGISTRY[name] = new
+    if register:  # registered ops are picked up by the property suite (tests/core/test_op_gradients.py)
+        _REGISTRY[name] = new
     return new
 
 
