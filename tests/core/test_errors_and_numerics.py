@@ -38,8 +38,9 @@ def test_a_list_of_values_points_to_stack():
         Value([Value(1.0), Value(2.0)])
 
 
-@pytest.mark.parametrize("call", [lambda v: v.sum(axis=2), lambda v: v.mean(axis=-3), lambda v: v.max(axis=(0, 0)),
-                                  lambda v: v.sum(axis=1.5), lambda v: v.softmax(axis=None), lambda v: v.min(axis=True)])
+@pytest.mark.parametrize("call", [lambda v: v.sum(axis=2), lambda v: v.mean(axis=-3),
+                                  lambda v: v.max(axis=(0, 0)), lambda v: v.sum(axis=1.5),
+                                  lambda v: v.softmax(axis=None), lambda v: v.min(axis=True)])
 def test_bad_axes_are_refused_with_the_op_name(call):
     with pytest.raises((ValueError, TypeError), match=r"^(sum|mean|max|min|softmax): "):
         call(Value(np.ones((2, 3))))

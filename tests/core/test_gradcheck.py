@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd_lite as ag
-from autograd_lite import Domain, Value, functional as F
+from autograd_lite import Domain, Value
+from autograd_lite import functional as F
 from autograd_lite.testing import check_op
 
 
