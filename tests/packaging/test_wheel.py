@@ -1,0 +1,33 @@
+"""A built, non-editable wheel holds every module of both top-level packages.
+
+setuptools' and hatchling's auto-discovery can silently drop packages in a flat layout with two
+top-level packages, and an editable install would hide it: so build a real wheel and look.
+"""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def source_modules() -> set[str]:
+    found = set()
+    for top in ("autograd_lite", "nn"):
+        for path in (ROOT / top).rglob("*.py"):
+            if "__pycache__" not in path.parts:
+                found.add(path.relative_to(ROOT).as_posix())
+    return found
+
+
+def test_the_wheel_contains_every_package_and_module(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("autograd_lite-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = source_modules()
+    assert "autograd_lite/__init__.py" in modules
+    missing = sorted(modules - names)
+    assert not missing, f"the wheel lacks: {missing}"
+    assert not any(n.startswith(("tests/", "benchmarks/", "notebooks/")) for n in names)
