@@ -246,7 +246,7 @@ def _edge_attrs(v: Value, argnum: int, parent: Value, locals_: tuple | None, pre
         attrs.update({"color": STEP_COLOUR, "fontcolor": STEP_COLOUR, "penwidth": "2.5", "dir": "back"})
         if is_scalar(contribution):
             attrs["label"] = (f"{format_data(upstream, precision)} × {format_data(locals_[argnum], precision)}"
-                              f"\n= {format_data(contribution, precision)}")
+                              f"\\n= {format_data(contribution, precision)}")
     return attrs
 
 
@@ -352,13 +352,15 @@ class _Containers:
     def __init__(self, graph: ValueGraph, paths: set[str]) -> None:
         self.graph = graph
         prefixes = {p for path in paths for p in _prefixes(path)}
-        children: dict[str, int] = {}
+        children: dict[str, list[str]] = {}
         for p in prefixes:
             if "." in p:
-                parent = p.rsplit(".", 1)[0]
-                children[parent] = children.get(parent, 0) + 1
-        # a scope gets a cluster when it holds Values itself or splits into several scopes
-        self.kept = {p for p in prefixes if p in paths or children.get(p, 0) >= 2}
+                parent, last = p.rsplit(".", 1)
+                children.setdefault(parent, []).append(last)
+        # every scope gets a cluster, except a bare list of modules ("layers" above "layers.0",
+        # "layers.1"): it holds no Values itself and would only add a box around its items
+        self.kept = {p for p in prefixes
+                     if p in paths or not all(last.isdigit() for last in children.get(p, []))}
         self.subgraphs = {p: ValueGraph(name=f"cluster_{i}", graph_attr={
             "label": p, "style": "rounded,dashed", "color": "#8a8a8a", "fontcolor": "#444444",
             "fontsize": "10", "labeljust": "l", "labelloc": "t"}) for i, p in enumerate(sorted(self.kept))}
@@ -377,7 +379,7 @@ class _Containers:
 
     def close(self) -> None:
         """Nest the clusters, deepest first (graphviz copies a subgraph's lines when it is added)."""
-        for path in sorted(self.kept, key=lambda p: p.count("."), reverse=True):
+        for path in sorted(self.kept, key=lambda p: (-p.count("."), p)):
             parent = self.owner(path.rsplit(".", 1)[0]) if "." in path else None
             (self.graph if parent is None else self.subgraphs[parent]).subgraph(self.subgraphs[path])
 

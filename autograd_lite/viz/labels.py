@@ -47,7 +47,8 @@ def is_scalar(data: Any) -> bool:
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
-    return "(" + ", ".join(str(n) for n in shape) + ")"
+    """A shape as Python prints it: (3,), (2, 3)."""
+    return str(tuple(int(n) for n in shape))
 
 
 def format_array(a: np.ndarray, precision: int = 4) -> str:
