@@ -147,6 +147,8 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS, prec
             raise ValueError(f"explain: works on scalar graphs, but {v.label or v.op or 'a Value'} on a path "
                              f"to wrt has shape {v.shape}; draw_graph(..., local_grads=True) shows tensor graphs")
     names = _Names(all_nodes(root), root)
+    if wrt not in names.symbol:  # not in root's graph at all
+        names.symbol[wrt] = S.sym(wrt.label or "wrt")
     value = float(grad(root, wrt)[0]) if root.requires_grad else 0.0
     count = reach.get(root, 0)
     top, bottom = _atom(names.symbol[root]), _atom(names.symbol[wrt])
@@ -218,7 +220,12 @@ def _product_text(factors: list[S.Expr]) -> str:
 
 def _route(path: ChainPath, names: _Names) -> str:
     steps = [S.text(names.symbol[path.edges[0][0]])] if path.edges else []
-    steps += [S.text(names.symbol[node.parents[argnum]]) for node, argnum in path.edges]
+    for node, argnum in path.edges:
+        parent = node.parents[argnum]
+        step = S.text(names.symbol[parent])
+        if sum(p is parent for p in node.parents) > 1:  # b = a·a: two edges, two paths
+            step += f" (input {argnum + 1} of {S.text(names.symbol[node])})"
+        steps.append(step)
     return " → ".join(steps)
 
 

@@ -97,3 +97,9 @@ def random_scalar_graph(data, max_ops: int = 8) -> Value:
 def scalar_graph():
     """`random_scalar_graph`, as a fixture usable from @given tests (it holds no state)."""
     return random_scalar_graph
+
+
+@pytest.fixture(scope="session")
+def make_unit():
+    """`build_sigmoid_unit`, for @given tests that draw the unit's numbers."""
+    return build_sigmoid_unit

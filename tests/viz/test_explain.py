@@ -1,0 +1,102 @@
+"""explain: the sum over paths of products of local derivatives, equal to equation 7 and to backward."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd_lite as ag
+from autograd_lite import Value
+from autograd_lite.viz import explain
+
+finite = st.floats(-2, 2, allow_nan=False)
+
+
+@given(finite, finite, finite, finite, finite, st.sampled_from([0.0, 1.0]))
+def test_sigmoid_unit_explanation_equals_equations_7_9_10(make_unit, t1, t2, b, x1, x2, y):
+    unit = make_unit(t1, t2, b, x1, x2, y)
+    for wrt, equation in ((unit.t1, unit.equation_7), (unit.t2, unit.equation_9), (unit.b, unit.equation_10)):
+        e = explain(unit.J, wrt=wrt)
+        assert e.path_count == 1 and len(e.paths) == 1 and not e.factored
+        assert e.path_sum == pytest.approx(equation, rel=1e-12, abs=1e-15)
+        assert e.value == pytest.approx(equation, rel=1e-12, abs=1e-15)
+        assert e.paths[0].product == pytest.approx(math.prod(e.paths[0].values), rel=1e-12, abs=1e-300)
+
+
+def test_sigmoid_unit_explanation_reads_as_equation_7(unit):
+    text = str(explain(unit.J, wrt=unit.t1))
+    # equation 7: Δθ1 = 2[g - y][1 - g] g x1, with h = g(θ1 x1 + θ2 x2 + b)
+    assert "∂J/∂θ1 = 2(h - y)·h(1 - h)·x1" in text
+    assert "path 1: J → h - y → h → z → θ1·x1 + θ2·x2 → θ1·x1 → θ1" in text
+    assert "h = σ(z)" in text and "z = θ1·x1 + θ2·x2 + b" in text
+    backward = f"{unit.equation_7:.4f}"
+    assert f"= {backward}   (backward computes {backward})" in text
+    latex = explain(unit.J, wrt=unit.t1)._repr_latex_()
+    assert latex.startswith("$$") and latex.endswith("$$")
+    assert r"\frac{\partial J}{\partial \theta_{1}}" in latex
+    assert r"h\left(1 - h\right)" in latex and r"x_{1}" in latex
+
+
+def test_unlabelled_graphs_are_written_with_inline_formulas():
+    t = Value(0.3)
+    J = (t * 2.0).sigmoid() ** 2
+    text = str(explain(J, wrt=t))
+    assert "σ(u1·2)" in text or "σ(" in text
+    assert explain(J, wrt=t).value == pytest.approx(ag.grad(J, t)[0])
+
+
+@given(st.floats(-2, 2, allow_nan=False))
+def test_shared_subexpressions_sum_every_path(a0):
+    a = Value(a0, label="a")
+    b = a * a
+    b.label = "b"
+    c = b + a
+    c.label = "c"
+    d = c * b
+    d.label = "d"
+    e = explain(d, wrt=a)
+    # d→c→a, d→c→b→a twice (b = a·a uses a twice), d→b→a twice
+    assert e.path_count == 5 and len(e.paths) == 5
+    assert sorted(len(p.edges) for p in e.paths) == [2, 2, 2, 3, 3]
+    expected = 4 * a0 ** 3 + 3 * a0 ** 2  # d = a⁴ + a³
+    assert e.path_sum == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert e.value == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert sum(p.product for p in e.paths) == pytest.approx(e.value, rel=1e-12, abs=1e-12)
+    text = str(e)
+    assert "(5 paths)" in text and "path 5:" in text
+    assert "∂d/∂a = b·a + b·a + b + c·a + c·a" in text
+    assert "path 1: d → c → b → a (input 1 of b)" in text and "path 2: d → c → b → a (input 2 of b)" in text
+
+
+def test_past_max_paths_it_factors_shared_sub_paths():
+    a = Value(1.1, label="a")
+    x = a
+    for _ in range(6):
+        x = x * x  # every squaring doubles the number of paths: 2**6 = 64
+    x.label = "out"
+    e = explain(x, wrt=a, max_paths=16)
+    assert e.factored and e.paths == [] and e.path_count == 64
+    text = str(e)
+    assert "64 paths" in text and "max_paths=16" in text and "factors" in text
+    assert e.path_sum == pytest.approx(ag.grad(x, a)[0], rel=1e-12)
+    assert e.path_sum == pytest.approx(64 * 1.1 ** 63, rel=1e-12)
+    full = explain(x, wrt=a, max_paths=64)
+    assert not full.factored and len(full.paths) == 64
+    assert full.path_sum == pytest.approx(e.value, rel=1e-12)
+    assert r"\frac" in e._repr_latex_()
+
+
+def test_explain_says_when_there_is_no_path_and_refuses_tensors():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    out = a * 3.0
+    e = explain(out, wrt=b)
+    assert e.value == 0.0 and e.path_count == 0 and "does not depend on b" in str(e)
+    m = Value(np.ones(3), label="m")
+    with pytest.raises(ValueError, match="scalar graphs"):
+        explain((m * a).sum(), wrt=a)
+    with pytest.raises(ValueError, match="does not require grad"):
+        explain(out, wrt=Value(1.0, requires_grad=False))
