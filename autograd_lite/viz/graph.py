@@ -17,7 +17,7 @@ from autograd_lite import Value, backward_order
 
 from .labels import escape, format_constant, format_data, is_scalar, magnitude, node_kind, op_text, shape_text
 from .render import ValueGraph
-from .steps import Step, backward_steps, edge_derivatives, gradients_at
+from .steps import Step, backward_steps, describe_step, edge_derivatives, gradients_at, name_of
 
 DEFAULT_MAX_NODES = 300
 
@@ -145,7 +145,8 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
             attrs = _edge_attrs(v, argnum, parent, locals_, precision, sizes, frame)
             graph.edge(tail, head, **attrs)
     if caption:
-        graph.attr(label=_caption(nodes, frame, grad_edges, local_grads, precision))
+        shown = [v for v in nodes if v not in boxes]
+        graph.attr(label=_caption(shown, frame, grad_edges, local_grads, precision))
     return graph
 
 
@@ -289,9 +290,16 @@ def _caption(nodes: list[Value], frame: _Frame | None, grad_edges: bool, local_g
         lines.append(f"edge width and colour: |gradient| on a log scale, 1e-{GRAD_DECADES} (thin, pale) "
                      "to 1 or more (thick, dark)")
     if frame is not None:
-        first = str(frame.current).splitlines()[0]
-        lines.insert(0, f"backward {first}")
+        lines.insert(0, _step_caption(frame.current, precision))
     return "".join(line + "\\l" for line in lines)
+
+
+def _step_caption(step: Step, precision: int) -> str:
+    if not step.contributions:
+        return f"backward {describe_step(step, precision)}"
+    return (f"backward step {step.index} (#{step.number}): {name_of(step.node)} passes its gradient "
+            f"{format_data(step.upstream, precision) if is_scalar(step.upstream) else 'array'} to its inputs "
+            "(orange arrows), each times the local derivative on its edge")
 
 
 # ----- scope clusters -----------------------------------------------------------------------------------
@@ -349,9 +357,10 @@ def _draw_boxes(nodes: list[Value], boxes: dict[Value, str], containers: _Contai
 class _Containers:
     """Where a node with a given scope path goes: the top-level graph, or its scope's cluster."""
 
-    def __init__(self, graph: ValueGraph, paths: set[str]) -> None:
+    def __init__(self, graph: ValueGraph, paths: set[str], box_paths: set[str]) -> None:
         self.graph = graph
-        prefixes = {p for path in paths for p in _prefixes(path)}
+        every = paths | box_paths
+        prefixes = {p for path in every for p in _prefixes(path)}
         children: dict[str, list[str]] = {}
         for p in prefixes:
             if "." in p:
@@ -359,7 +368,7 @@ class _Containers:
                 children.setdefault(parent, []).append(last)
         # every scope gets a cluster, except a bare list of modules ("layers" above "layers.0",
         # "layers.1"): it holds no Values itself and would only add a box around its items
-        self.kept = {p for p in prefixes
+        self.kept = {p for p in prefixes - box_paths  # a collapsed scope is a box, not a cluster
                      if p in paths or not all(last.isdigit() for last in children.get(p, []))}
         self.subgraphs = {p: ValueGraph(name=f"cluster_{i}", graph_attr={
             "label": p, "style": "rounded,dashed", "color": "#8a8a8a", "fontcolor": "#444444",
@@ -399,11 +408,8 @@ def _clusters(graph: ValueGraph, nodes: list[Value], boxes: dict[Value, str], cl
     if not clusters:
         return _NoClusters(graph)
     paths = {v.scope for v in nodes if v.scope and v not in boxes}
-    for box in set(boxes.values()):  # a collapsed scope's box sits in its parent scope's cluster
-        path = box[len(BOX_PREFIX):]
-        if "." in path:
-            paths.add(path.rsplit(".", 1)[0])
-    return _Containers(graph, paths)
+    # a collapsed scope's box sits in the cluster of the nearest enclosing scope
+    return _Containers(graph, paths, {box[len(BOX_PREFIX):] for box in boxes.values()})
 
 
 def _too_large_message(nodes: list[Value], count: int, max_nodes: int, collapse: Any) -> str:

@@ -356,3 +356,7 @@ def test_an_nn_model_is_drawn_with_clusters_named_by_module_paths():
     assert g.ids[loss] not in set().union(*clusters.values())
     boxes = [name for name in nodes_of(draw_graph(loss, collapse=2).source) if name.startswith('"scope')]
     assert sorted(boxes) == ['"scope layers.0"', '"scope layers.1"']
+    neurons = draw_graph(loss, collapse=True)  # each neuron one box, inside its layer's cluster
+    clusters = clusters_of(neurons.source)
+    assert set(clusters) == {"layers.0", "layers.1"}
+    assert clusters["layers.0"] == {'"scope layers.0.neurons.0"', '"scope layers.0.neurons.1"'}
