@@ -16,25 +16,28 @@ from . import kernels as K
 from .modes import enable_grad, no_grad
 from .value import Value, as_data, lift
 
+_FINISHED = object()  # on the DFS stack: "the node below me has had all its inputs ordered"
+
 
 def topological_order(root: Value) -> list[Value]:
     """The nodes that require grad reachable from `root`, each after all of its inputs (root last)."""
     order: list[Value] = []
     visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    pop, push, visit = stack.pop, stack.append, visited.add
+    stack: list = [root]
+    pop, push, visit, emit = stack.pop, stack.append, visited.add, order.append
     while stack:
-        node, expanded = pop()
-        if expanded:
-            order.append(node)
+        node = pop()
+        if node is _FINISHED:
+            emit(pop())
             continue
         if node in visited:
             continue
         visit(node)
-        push((node, True))
+        push(node)
+        push(_FINISHED)
         for parent in node._parents:
             if parent.requires_grad and parent not in visited:
-                push((parent, False))
+                push(parent)
     return order
 
 
@@ -104,33 +107,56 @@ def _data_of(x: Any) -> Any:
     return x._data if isinstance(x, Value) else x
 
 
-def _propagate(root: Value, seed: Any, create_graph: bool) -> tuple[list[Value], dict[Value, Any]]:
-    """Run the chain rule from `root`; return the topological order and every node's gradient."""
+def _propagate(root: Value, seed: Any, create_graph: bool) -> list[Value]:
+    """Run the chain rule from `root`, leaving d(root)/d(node) in each node's ``_acc``.
+
+    Returns the topological order; the caller reads ``_acc`` and must clear it (``_release``).
+    This loop is the hot path of every backward: rules are called directly, gradients are
+    summed in a slot of the node rather than a dict, and a float gradient for a float input
+    skips `fit_grad`.
+    """
     order = topological_order(root)
-    grads: dict[Value, Any] = {root: seed}
+    for node in order:
+        node._acc = None
+    root._acc = seed
     fit = _fit_value if create_graph else fit_grad
-    get = grads.get
     for index in range(len(order) - 1, -1, -1):
         node = order[index]
+        g = node._acc
         op = node._op
-        if op is None:
-            continue
-        g = get(node)
-        if g is None:
+        if g is None or op is None:
             continue
         parents = node._parents
+        params = node._params
         if create_graph:
             out, inputs = node, parents
+        elif len(parents) == 2:
+            out, inputs = node._data, (parents[0]._data, parents[1]._data)
+        elif len(parents) == 1:
+            out, inputs = node._data, (parents[0]._data,)
         else:
             out, inputs = node._data, [p._data for p in parents]
-        params = node._params
+        rules = op._rules
         for argnum, parent in enumerate(parents):
             if not parent.requires_grad:
                 continue
-            contribution = fit(op.vjp(argnum, g, out, inputs, params), parent._data)
-            previous = get(parent)
-            grads[parent] = contribution if previous is None else previous + contribution
-    return order, grads
+            if not rules:  # a variadic op: one rule, told which input it is for
+                contribution = op.vjp(argnum, g, out, inputs, params)
+            elif params:
+                contribution = rules[argnum](g, out, *inputs, **params)
+            else:
+                contribution = rules[argnum](g, out, *inputs)
+            like = parent._data
+            if type(contribution) is not float or type(like) is not float:
+                contribution = fit(contribution, like)
+            previous = parent._acc
+            parent._acc = contribution if previous is None else previous + contribution
+    return order
+
+
+def _release(order: list[Value]) -> None:
+    for node in order:
+        node._acc = None
 
 
 def backward(root: Value, grad: Any = None) -> None:
@@ -149,10 +175,15 @@ def backward(root: Value, grad: Any = None) -> None:
     if isinstance(seed, Value):
         seed = seed._data
     with no_grad():
-        order, grads = _propagate(root, seed, create_graph=False)
-    get = grads.get
+        order = []
+        try:
+            order = _propagate(root, seed, create_graph=False)
+        except BaseException:
+            _release(topological_order(root))
+            raise
     for node in order:
-        g = get(node)
+        g = node._acc
+        node._acc = None
         if node._op is not None:
             node._grad = g
         elif g is not None:
@@ -177,22 +208,20 @@ def grad(output: Value, inputs: Value | Sequence[Value], grad_output: Any = None
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] is a {type(x).__name__}, not a Value")
     if not output.requires_grad:
-        results = tuple(_zeros_like(x, create_graph) for x in inputs)
-        return results
+        return tuple(_zeros_like(x, create_graph) for x in inputs)
     seed = _seed(output, grad_output, "grad")
     if create_graph:
-        with enable_grad():
-            _, grads = _propagate(output, lift(seed), create_graph=True)
+        mode, seed = enable_grad(), lift(seed)
     else:
-        if isinstance(seed, Value):
-            seed = seed._data
-        with no_grad():
-            _, grads = _propagate(output, seed, create_graph=False)
-    results = []
-    for x in inputs:
-        g = grads.get(x)
-        results.append(_zeros_like(x, create_graph) if g is None else g)
-    return tuple(results)
+        mode, seed = no_grad(), (seed._data if isinstance(seed, Value) else seed)
+    order = topological_order(output)
+    try:
+        with mode:
+            _propagate(output, seed, create_graph)
+        found = {id(node): node._acc for node in order}
+    finally:
+        _release(order)
+    return tuple(_zeros_like(x, create_graph) if found.get(id(x)) is None else found[id(x)] for x in inputs)
 
 
 def _zeros_like(x: Value, as_value: bool) -> Any:

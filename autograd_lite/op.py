@@ -21,6 +21,14 @@ from .value import Value, lift, make
 Rule = Callable[..., Any]
 
 _REGISTRY: dict[str, Op] = {}
+_NUMERIC_ERRORS = (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError)
+
+
+def _normalize(out: Any, datas: Sequence[Any]) -> float | np.ndarray:
+    """numpy hands back scalars from 0-d work: floats stay floats, anything else an array."""
+    if type(out) is np.float64 and all(type(d) is float for d in datas):
+        return float(out)
+    return np.asarray(out)
 
 
 @dataclass(frozen=True)
@@ -96,25 +104,52 @@ class Op:
             self.check(*datas, **params)
         try:
             out = self.forward(*datas, **params)
-        except (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError) as error:
-            shapes = ", ".join(str(np.shape(d)) for d in datas)
-            raise type(error)(f"{self.name}: {error} (input shapes: {shapes})") from None
-        kind = type(out)
-        if kind is not float and kind is not np.ndarray:
-            # numpy hands back scalars from 0-d work: floats stay floats, anything else an array
-            if kind is np.float64 and all(type(d) is float for d in datas):
-                out = float(out)
-            else:
-                out = np.asarray(out)
-        requires = False
-        if STATE.grad_enabled:
-            for v in values:
-                if v.requires_grad:
-                    requires = True
-                    break
-        if requires:
+        except _NUMERIC_ERRORS as error:
+            raise self._explain(error, datas) from None
+        if type(out) is not float and type(out) is not np.ndarray:
+            out = _normalize(out, datas)
+        if STATE.grad_enabled and any(v.requires_grad for v in values):
             return make(out, values, self, params or None, True)
         return make(out, (), None, None, False)
+
+    # The two methods below are __call__ unrolled for one and two inputs without params: the
+    # operators and elementwise methods of Value, i.e. nearly every node of a scalar graph.
+    def unary(self, x: Any) -> Value:
+        if not isinstance(x, Value):
+            x = lift(x)
+        data = x._data
+        try:
+            out = self.forward(data)
+        except _NUMERIC_ERRORS as error:
+            raise self._explain(error, (data,)) from None
+        if type(out) is not float and type(out) is not np.ndarray:
+            out = _normalize(out, (data,))
+        if x.requires_grad and STATE.grad_enabled:
+            return make(out, (x,), self, None, True)
+        return make(out, (), None, None, False)
+
+    def binary(self, a: Any, b: Any) -> Value:
+        if not isinstance(a, Value):
+            a = lift(a)
+        if not isinstance(b, Value):
+            b = lift(b)
+        da, db = a._data, b._data
+        if self.check is not None:
+            self.check(da, db)
+        try:
+            out = self.forward(da, db)
+        except _NUMERIC_ERRORS as error:
+            raise self._explain(error, (da, db)) from None
+        if type(out) is not float and type(out) is not np.ndarray:
+            out = _normalize(out, (da, db))
+        if (a.requires_grad or b.requires_grad) and STATE.grad_enabled:
+            return make(out, (a, b), self, None, True)
+        return make(out, (), None, None, False)
+
+    def _explain(self, error: Exception, datas: Sequence[Any]) -> Exception:
+        """The numpy/math error re-raised with this op's name and the input shapes."""
+        shapes = ", ".join(str(np.shape(d)) for d in datas)
+        return type(error)(f"{self.name}: {error} (input shapes: {shapes})")
 
     def vjp(self, argnum: int, g: Any, out: Any, inputs: Sequence[Any], params: dict | None) -> Any:
         """g times d(out)/d(inputs[argnum]) by this op's rule (raw data or Values alike)."""

@@ -91,7 +91,7 @@ class Value:
     """
 
     __slots__ = ("_data", "_grad", "_parents", "_op", "_params", "requires_grad", "label",
-                 "scope", "is_constant", "__weakref__")
+                 "scope", "is_constant", "_acc", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Value -> Value
 
     def __init__(self, data: Any, requires_grad: bool = True, label: str | None = None,
@@ -234,43 +234,43 @@ class Value:
 
     # ----- operators ---------------------------------------------------------------------------
     def __add__(self, other: Any) -> Value:
-        return _ops.add(self, other)
+        return _ops.add.binary(self, other)
 
     def __radd__(self, other: Any) -> Value:
-        return _ops.add(other, self)
+        return _ops.add.binary(other, self)
 
     def __sub__(self, other: Any) -> Value:
-        return _ops.sub(self, other)
+        return _ops.sub.binary(self, other)
 
     def __rsub__(self, other: Any) -> Value:
-        return _ops.sub(other, self)
+        return _ops.sub.binary(other, self)
 
     def __mul__(self, other: Any) -> Value:
-        return _ops.mul(self, other)
+        return _ops.mul.binary(self, other)
 
     def __rmul__(self, other: Any) -> Value:
-        return _ops.mul(other, self)
+        return _ops.mul.binary(other, self)
 
     def __truediv__(self, other: Any) -> Value:
-        return _ops.div(self, other)
+        return _ops.div.binary(self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _ops.div(other, self)
+        return _ops.div.binary(other, self)
 
     def __pow__(self, other: Any) -> Value:
-        return _ops.power(self, other)
+        return _ops.power.binary(self, other)
 
     def __rpow__(self, other: Any) -> Value:
-        return _ops.power(other, self)
+        return _ops.power.binary(other, self)
 
     def __matmul__(self, other: Any) -> Value:
-        return _ops.matmul(self, other)
+        return _ops.matmul.binary(self, other)
 
     def __rmatmul__(self, other: Any) -> Value:
-        return _ops.matmul(other, self)
+        return _ops.matmul.binary(other, self)
 
     def __neg__(self) -> Value:
-        return _ops.neg(self)
+        return _ops.neg.unary(self)
 
     def __pos__(self) -> Value:
         return self
@@ -280,29 +280,29 @@ class Value:
 
     # ----- elementwise functions ---------------------------------------------------------------
     def exp(self) -> Value:
-        return _ops.exp(self)
+        return _ops.exp.unary(self)
 
     def log(self) -> Value:
-        return _ops.log(self)
+        return _ops.log.unary(self)
 
     def sqrt(self) -> Value:
-        return _ops.sqrt(self)
+        return _ops.sqrt.unary(self)
 
     def abs(self) -> Value:
-        return _ops.absolute(self)
+        return _ops.absolute.unary(self)
 
     __abs__ = abs
 
     def tanh(self) -> Value:
-        return _ops.tanh(self)
+        return _ops.tanh.unary(self)
 
     def sigmoid(self) -> Value:
         """g(z) = 1 / (1 + exp(-z)), the tutorial's equation 2; stable for large |z|."""
-        return _ops.sigmoid(self)
+        return _ops.sigmoid.unary(self)
 
     def relu(self) -> Value:
         """max(0, z) (tutorial section 15); its derivative at 0 is taken as 0."""
-        return _ops.relu(self)
+        return _ops.relu.unary(self)
 
     def clip(self, low: float | None = None, high: float | None = None) -> Value:
         """Limit to [low, high]; the gradient passes where low <= x <= high (bounds included)."""
