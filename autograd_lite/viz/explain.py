@@ -332,6 +332,9 @@ def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, 
         lines.append(f"... {len(order) - MAX_EQUATIONS} more nodes are not written out: explain stops printing at "
                      f"{MAX_EQUATIONS} equations to stay readable; the sum continues the same way down to the end.")
     lines += ["", f"{title} = {_fmt(adjoint[wrt], precision)}   (backward computes {_fmt(value, precision)})"]
+    where = _where(root, on_path, names, precision)
+    if where:
+        lines += ["", "where " + where[0]] + ["      " + w for w in where[1:]]
     latex = "$$\\begin{aligned}" + r" \\ ".join(latex_rows) + "\\end{aligned}$$"
     return "\n".join(lines), latex, adjoint[wrt]
 

@@ -103,7 +103,7 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
     if len(drawn) > max_nodes:
         raise GraphTooLargeError(_too_large_message(nodes, len(drawn), max_nodes, collapse))
 
-    numbers = {v: k + 1 for k, v in enumerate(backward_order(root))} if order else {}
+    numbers = {v: k + 1 for k, v in enumerate(backward_order(root))} if order and root.requires_grad else {}
     graph = ValueGraph(name="autograd_lite", graph_attr={
         "rankdir": rankdir, "fontname": "Helvetica", "fontsize": "11", "nodesep": "0.3", "ranksep": "0.45",
         "labelloc": "b", "labeljust": "l", "ordering": "in"},

@@ -44,9 +44,14 @@ def test_sigmoid_unit_explanation_reads_as_equation_7(unit):
 def test_unlabelled_graphs_are_written_with_inline_formulas():
     t = Value(0.3)
     J = (t * 2.0).sigmoid() ** 2
-    text = str(explain(J, wrt=t))
-    assert "σ(u1·2)" in text or "σ(" in text
-    assert explain(J, wrt=t).value == pytest.approx(ag.grad(J, t)[0])
+    e = explain(J, wrt=t)
+    assert "∂(σ(u1·2)²)/∂u1 = 2·σ(u1·2)·σ(u1·2)·(1 - σ(u1·2))·2" in str(e)
+    assert "where u1 = 0.3000 (parameter)" in str(e)
+    assert e.value == pytest.approx(ag.grad(J, t)[0])
+    a = Value(0.3)
+    long = (a * 1.5 + a * a * 0.25 + 3.0 * a).tanh()  # too long to inline: named, and defined under "where"
+    factored = str(explain(long, wrt=a, max_paths=2))
+    assert "∂(tanh(u2))/∂u1 = " in factored and "u2 = u1·1.5 + u1·u1·0.25 + 3·u1 = " in factored
 
 
 @given(st.floats(-2, 2, allow_nan=False))
