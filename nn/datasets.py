@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import train_val_split
 from .init import Seed, as_rng
 
 #: Gravity's ratings (Mary 3, John 3): the movie of section 2 whose "I like?" is unknown.
@@ -121,15 +120,21 @@ def digits(split: float = 0.25, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray,
     """scikit-learn's bundled 8×8 handwritten digits (1797 images, section 11) as (Xtr, ytr, Xte, yte).
 
     Pixels (0–16) are scaled to [0, 1] and each image is flattened to 64 features. `split` is
-    the test fraction, drawn per class (stratified) from `seed`. Needs scikit-learn.
+    the test fraction, drawn per class (stratified) by scikit-learn's ``train_test_split`` with
+    ``random_state=seed``, so the split is the one scikit-learn users know. Needs scikit-learn.
     """
     try:
         from sklearn.datasets import load_digits
+        from sklearn.model_selection import train_test_split
     except ImportError:
         raise ImportError("nn.datasets.digits needs scikit-learn, which is not installed; "
                           "install it with `pip install scikit-learn` "
                           "(or `pip install autograd-lite[notebooks]`)") from None
+    if not 0.0 < split < 1.0:
+        raise ValueError(f"digits: split (the test fraction) must lie in (0, 1), got {split!r}")
     data = load_digits()
     X = np.asarray(data.data, dtype=np.float64) / 16.0
     y = np.asarray(data.target, dtype=np.int64)
-    return train_val_split(X, y, val_fraction=split, seed=seed, stratify=True)
+    state = int(as_rng(seed).integers(2**31)) if isinstance(seed, np.random.Generator) else seed
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=split, random_state=state, stratify=y)
+    return Xtr, ytr, Xte, yte
