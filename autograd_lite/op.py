@@ -199,7 +199,8 @@ def local_grads(node: Value, upstream: Any = None) -> tuple[Any, ...]:
     """Evaluate `node`'s rule for each of its parents: upstream × d(node)/d(parent).
 
     With the default upstream of ones this is the local derivative on each incoming edge (for
-    scalars: ∂out/∂in). Results are reduced to each parent's shape, as backward does.
+    scalars: ∂out/∂in). Results are reduced to each parent's shape, as backward does; a parent
+    that does not require grad (a constant, an input) gets None, as backward skips it.
     """
     from .engine import fit_grad
 
@@ -212,6 +213,6 @@ def local_grads(node: Value, upstream: Any = None) -> tuple[Any, ...]:
         upstream = lift(upstream)._data
     datas = [p._data for p in node._parents]
     return tuple(
-        fit_grad(node._op.vjp(i, upstream, out, datas, node._params), p._data)
+        fit_grad(node._op.vjp(i, upstream, out, datas, node._params), p._data) if p.requires_grad else None
         for i, p in enumerate(node._parents)
     )

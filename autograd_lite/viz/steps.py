@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Value, backward_order, get_op, local_grads
+from autograd_lite import Value, backward_order, local_grads
 
 from .labels import format_data, is_scalar, node_kind, op_text, shape_text
 
@@ -42,41 +42,9 @@ class Step:
 
 
 def edge_derivatives(node: Value, upstream: Any = None) -> list[Any]:
-    """`autograd_lite.local_grads` for the inputs that require grad (None for the others).
-
-    ``local_grads`` evaluates the rule of every input, constants included, so ``e ** 2`` with
-    ``e < 0`` raises (d/d(exponent) takes log(e)) although backward never asks for that rule.
-    Then each needed rule is evaluated alone, through the op registry, as backward does.
-    """
-    try:
-        with np.errstate(all="ignore"):
-            found = local_grads(node, upstream)
-        return [d if p.requires_grad else None for p, d in zip(node.parents, found, strict=True)]
-    except (ArithmeticError, ValueError):
-        pass
-    out = node.data
-    if upstream is None:
-        upstream = 1.0 if type(out) is float else np.ones_like(out)
-    elif isinstance(upstream, Value):
-        upstream = upstream.data
-    op = get_op(node.op)
-    datas = [p.data for p in node.parents]
-    return [_reduce_like(op.vjp(i, upstream, out, datas, node.params), p.data) if p.requires_grad else None
-            for i, p in enumerate(node.parents)]
-
-
-def _reduce_like(contribution: Any, like: Any) -> Any:
-    """Sum a rule's result over broadcast axes to the input's shape and dtype (as backward does)."""
-    if type(like) is float:
-        return contribution if type(contribution) is float else float(np.sum(contribution))
-    c = np.asarray(contribution, dtype=like.dtype)
-    if c.shape != like.shape:
-        c = np.broadcast_to(c, np.broadcast_shapes(c.shape, like.shape))
-        lead = c.ndim - like.ndim
-        c = c.sum(axis=tuple(range(lead))) if lead else c
-        axes = tuple(i for i, n in enumerate(like.shape) if n == 1 and c.shape[i] != 1)
-        c = c.sum(axis=axes, keepdims=True) if axes else c
-    return c.astype(like.dtype, copy=False)
+    """`autograd_lite.local_grads` as a list: upstream × ∂node/∂input per input (None for inputs
+    that do not require grad, whose rules backward never runs)."""
+    return list(local_grads(node, upstream))
 
 
 def name_of(v: Value) -> str:

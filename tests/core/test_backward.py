@@ -224,3 +224,5 @@ def test_local_grads_evaluates_a_nodes_rule():
     (local,) = ag.local_grads(s)
     assert local.shape == (2, 3)
     assert ag.local_grads(x) == ()
+    squared = Value(-0.5) ** 2          # the exponent is a constant: its rule (log of -0.5) is never run
+    assert ag.local_grads(squared) == (-1.0, None)
