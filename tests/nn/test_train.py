@@ -1,0 +1,85 @@
+"""fit, evaluate and the hyper-parameter searches: histories, early stopping, choosing the best."""
+
+import numpy as np
+import pytest
+
+import nn
+
+
+def _blobs(seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.concatenate([rng.normal(-1, 0.5, (40, 2)), rng.normal(1, 0.5, (40, 2))])
+    return X, np.repeat([0, 1], 40)
+
+
+def test_fit_returns_a_history_per_epoch_and_learns():
+    X, y = _blobs()
+    model = nn.MLP(2, [8, 2], seed=0)
+    history = nn.fit(model, nn.cross_entropy, (X, y), val=(X, y), optimizer=nn.SGD(model.parameters(), lr=0.5),
+                     epochs=5, batch_size=16, progress=False)
+    assert set(history) == {"epoch", "loss", "accuracy", "lr", "val_loss", "val_accuracy"}
+    assert history["epoch"] == [1, 2, 3, 4, 5] and all(len(v) == 5 for v in history.values())
+    assert history["loss"][-1] < history["loss"][0]
+    assert history["val_accuracy"][-1] > 0.9
+    loss, acc = nn.evaluate(model, nn.cross_entropy, X, y)
+    assert loss == pytest.approx(history["val_loss"][-1]) and acc == history["val_accuracy"][-1]
+
+
+def test_fit_gives_one_output_models_column_targets_and_is_deterministic():
+    X, y = _blobs()
+    runs = []
+    for _ in range(2):
+        model = nn.MLP(2, [1], output_activation="sigmoid", seed=0)
+        runs.append(nn.fit(model, nn.squared_error, (X, y), epochs=3, batch_size=8, seed=4, progress=False))
+    assert runs[0]["loss"] == runs[1]["loss"]
+    model = nn.MLP(2, [1], seed=0)
+    history = nn.fit(model, nn.binary_cross_entropy_with_logits, (X, y), epochs=20, progress=False)
+    assert history["accuracy"][-1] > 0.9   # logits: accuracy thresholds at 0
+
+
+def test_early_stopping_stops_and_restores_the_best_weights():
+    X, y = _blobs()
+    Xv, yv = _blobs(seed=1)
+    yv = 1 - yv   # a validation set that training makes worse: the best epoch is the first
+    model = nn.MLP(2, [4, 2], seed=0)
+    history = nn.fit(model, nn.cross_entropy, (X, y), val=(Xv, yv), optimizer=nn.SGD(model.parameters(), lr=0.5),
+                     epochs=50, early_stopping=3, progress=False)
+    best = history["best_epoch"][0]
+    assert len(history["epoch"]) == best + 3 < 50
+    loss, _ = nn.evaluate(model, nn.cross_entropy, Xv, yv)
+    assert loss == pytest.approx(min(history["val_loss"]))
+    with pytest.raises(ValueError, match="early_stopping needs a validation set"):
+        nn.fit(model, nn.cross_entropy, (X, y), early_stopping=2, progress=False)
+
+
+def test_fit_turns_dropout_off_for_validation():
+    X, y = _blobs()
+    model = nn.Sequential(nn.Linear(2, 16, seed=0), nn.ReLU(), nn.Dropout(0.5, seed=0), nn.Linear(16, 2, seed=1))
+    history = nn.fit(model, nn.cross_entropy, (X, y), val=(X, y), epochs=2, progress=False)
+    assert model.training   # left in training mode
+    model.eval()
+    assert nn.evaluate(model, nn.cross_entropy, X, y)[0] == pytest.approx(history["val_loss"][-1])
+
+
+def _make(lr, hidden=4):
+    model = nn.MLP(2, [hidden, 2], seed=0)
+    return model, nn.SGD(model.parameters(), lr=lr)
+
+
+def test_grid_search_tries_every_combination_and_ranks_by_validation_loss():
+    X, y = _blobs()
+    results = nn.grid_search(_make, {"lr": [1e-4, 0.5], "hidden": [2, 8]}, nn.cross_entropy, (X, y), (X, y),
+                             epochs=3)
+    assert len(results) == 4
+    losses = [r["val_loss"] for r in results]
+    assert losses == sorted(losses)
+    assert results[0]["params"]["lr"] == 0.5 and results[-1]["params"]["lr"] == 1e-4
+
+
+def test_random_search_draws_from_lists_and_functions_reproducibly():
+    X, y = _blobs()
+    space = {"lr": lambda rng: 10 ** rng.uniform(-3, 0), "hidden": [2, 4, 8]}
+    a = nn.random_search(_make, space, 3, nn.cross_entropy, (X, y), (X, y), seed=1, epochs=1)
+    b = nn.random_search(_make, space, 3, nn.cross_entropy, (X, y), (X, y), seed=1, epochs=1)
+    assert [r["params"] for r in a] == [r["params"] for r in b]
+    assert all(1e-3 <= r["params"]["lr"] <= 1 and r["params"]["hidden"] in (2, 4, 8) for r in a)
