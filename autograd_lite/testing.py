@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -134,10 +134,14 @@ def check_second_order(op: Op, data: st.DataObject, atol: float = 1e-5, rtol: fl
         _assert_close(a, n, f"{op.name} second derivative d/d(input {i}) with params {params}", atol, rtol)
 
 
-def check_op(op: Op, max_examples: int = 50) -> None:
-    """Run the first- and second-order gradient checks on `op` over drawn examples."""
+def check_op(op: Op, max_examples: int = 50, shrink: bool = True) -> None:
+    """Run the first- and second-order gradient checks on `op` over drawn examples.
 
-    @settings(max_examples=max_examples, deadline=None)
+    On failure hypothesis shrinks the example to a small one (``shrink=False`` skips that).
+    """
+    phases = tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate)
+
+    @settings(max_examples=max_examples, deadline=None, phases=phases)
     @given(st.data())
     def run(data: st.DataObject) -> None:
         check_first_order(op, data)
