@@ -45,7 +45,7 @@ def as_data(data: Any, *, copy: bool = True, where: str = "Value") -> float | np
             f"{where}: data must be a number or a numeric array, got {kind.__name__}"
         )
     try:
-        array = np.array(data, copy=copy) if isinstance(data, np.ndarray) else np.asarray(data)
+        array = np.array(data, copy=True) if copy and isinstance(data, np.ndarray) else np.asarray(data)
     except ValueError as error:
         raise TypeError(f"{where}: could not make a numeric array from {kind.__name__}: {error}") from None
     code = array.dtype.kind
@@ -85,7 +85,8 @@ def _format_data(data: float | np.ndarray) -> str:
 class Value:
     """A scalar or tensor in a computation graph; ``backward()`` fills in ``grad``.
 
-    ``Value(3.0)`` holds a Python float; ``Value(np.zeros((2, 3)))`` holds a copy of the array.
+    ``Value(3.0)`` holds a Python float; ``Value(np.zeros((2, 3)))`` holds a copy of the array
+    (``copy=False`` shares a float array instead, e.g. a batch of inputs that is only read).
     Python numbers and plain arrays mixed into ops are constants (no gradient is computed for
     them). ``==`` and ``hash`` are by identity, so Values work as dict keys and set members.
     """
@@ -95,8 +96,8 @@ class Value:
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Value -> Value
 
     def __init__(self, data: Any, requires_grad: bool = True, label: str | None = None,
-                 dtype: Any = None) -> None:
-        data = as_data(data)
+                 dtype: Any = None, copy: bool = True) -> None:
+        data = as_data(data, copy=copy)
         if dtype is not None:
             data = _cast(data, dtype)
         self._data = data
@@ -138,7 +139,13 @@ class Value:
 
     @grad.setter
     def grad(self, new: Any) -> None:
-        self._grad = None if new is None else as_data(new, where="Value.grad")
+        if new is None:
+            self._grad = None
+            return
+        new = as_data(new, where="Value.grad")
+        if np.shape(new) != self.shape:
+            raise ValueError(f"Value.grad: a gradient of shape {np.shape(new)} for data of shape {self.shape}")
+        self._grad = float(new) if type(self._data) is float else np.asarray(new, dtype=self._data.dtype)
 
     def zero_grad(self) -> None:
         """Reset this Value's gradient to zero."""

@@ -35,6 +35,23 @@ def test_arrays_are_copied_so_later_changes_cannot_corrupt_the_graph():
     assert np.array_equal(v.grad, [1.0, 2.0, 3.0])
 
 
+def test_copy_false_shares_a_float_array():
+    batch = np.ones((4, 2))
+    shared = Value(batch, requires_grad=False, copy=False)
+    assert shared.data is batch
+    assert Value(np.arange(3), copy=False).dtype == np.float64   # integers still become float64
+
+
+def test_assigning_a_grad_of_the_wrong_shape_is_refused():
+    v = Value(np.ones(3, dtype=np.float32))
+    v.grad = [1, 2, 3]
+    assert v.grad.dtype == np.float32
+    with pytest.raises(ValueError, match=r"Value.grad: a gradient of shape \(2,\) for data of shape \(3,\)"):
+        v.grad = np.ones(2)
+    v.grad = None
+    assert not v.grad.any()
+
+
 def test_integer_and_boolean_input_becomes_float64():
     assert Value(np.array([1, 2])).dtype == np.float64
     assert Value(np.array([True, False])).dtype == np.float64
