@@ -59,11 +59,22 @@ def fit_grad(contribution: Any, like: Any) -> Any:
     if type(contribution) is not np.ndarray:
         contribution = np.asarray(contribution, dtype=like.dtype)
     if contribution.shape != like.shape:
-        full = np.broadcast_shapes(contribution.shape, like.shape)
-        contribution = K.sum_to(np.broadcast_to(contribution, full), like.shape)
+        if not _reduces_to(contribution.shape, like.shape):  # a rule gave less than the broadcast shape
+            contribution = np.broadcast_to(contribution, np.broadcast_shapes(contribution.shape, like.shape))
+        contribution = K.sum_to(contribution, like.shape)
     if contribution.dtype != like.dtype:
         contribution = contribution.astype(like.dtype)
     return contribution
+
+
+def _reduces_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """True when `shape` is `target` broadcast (so summing axes gets back to `target`)."""
+    if len(shape) < len(target):
+        return False
+    for have, want in zip(shape[len(shape) - len(target):], target, strict=True):
+        if have != want and want != 1:
+            return False
+    return True
 
 
 def _fit_value(contribution: Any, like: Any) -> Value:
@@ -150,7 +161,13 @@ def _propagate(root: Value, seed: Any, create_graph: bool) -> list[Value]:
             if type(contribution) is not float or type(like) is not float:
                 contribution = fit(contribution, like)
             previous = parent._acc
-            parent._acc = contribution if previous is None else previous + contribution
+            if previous is not None:
+                parent._acc = previous + contribution
+            elif parent._op is None and type(contribution) is np.ndarray and (
+                    contribution is g or contribution.base is not None):
+                parent._acc = contribution.copy()  # a leaf owns its grad, shared with no other node
+            else:
+                parent._acc = contribution
     return order
 
 
@@ -188,10 +205,7 @@ def backward(root: Value, grad: Any = None) -> None:
             node._grad = g
         elif g is not None:
             previous = node._grad
-            if previous is not None:
-                node._grad = previous + g
-            else:  # a leaf owns its grad: rules may hand the same array to several inputs
-                node._grad = g.copy() if type(g) is np.ndarray else g
+            node._grad = g if previous is None else previous + g
 
 
 def grad(output: Value, inputs: Value | Sequence[Value], grad_output: Any = None,

@@ -36,6 +36,8 @@ def sigmoid(x: Any) -> Any:
 
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+    if type(x) is np.ndarray:
+        return x.sum(axis=axis, keepdims=keepdims)
     return x.sum(axis, keepdims) if isinstance(x, Value) else np.sum(x, axis=axis, keepdims=keepdims)
 
 
@@ -54,6 +56,8 @@ def swap_last(x: Any) -> Any:
     n = np.ndim(raw(x))
     if n < 2:
         return x
+    if n == 2:
+        return x.T
     return transpose(x, tuple(range(n - 2)) + (n - 1, n - 2))
 
 

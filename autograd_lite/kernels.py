@@ -68,25 +68,27 @@ def clip(x, low, high):
 
 def _finite_max(x: np.ndarray, axis) -> np.ndarray:
     """The max over `axis` with keepdims, replaced by 0 where it is infinite (all -inf rows)."""
-    m = np.max(x, axis=axis, keepdims=True)
-    return np.where(np.isfinite(m), m, 0)
+    m = x.max(axis=axis, keepdims=True)
+    if not np.isfinite(m).all():
+        m = np.where(np.isfinite(m), m, 0)
+    return m
 
 
 def logsumexp(x: np.ndarray, axis=None, keepdims: bool = False) -> np.ndarray:
     """log(sum(exp(x))) shifted by the max so that exp never overflows."""
     m = _finite_max(x, axis)
-    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
 def log_softmax(x: np.ndarray, axis=-1) -> np.ndarray:
     shifted = x - _finite_max(x, axis)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def softmax(x: np.ndarray, axis=-1) -> np.ndarray:
     e = np.exp(x - _finite_max(x, axis))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:
@@ -97,7 +99,7 @@ def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1
     )
-    summed = np.sum(x, axis=axes, keepdims=True) if axes else x
+    summed = x.sum(axis=axes, keepdims=True) if axes else x
     return summed.reshape(shape)
 
 

@@ -89,6 +89,8 @@ def _check_matmul(a, b) -> None:
     kb = sb[0] if len(sb) == 1 else sb[-2]
     if ka != kb:
         raise ValueError(f"matmul: shapes {sa} and {sb} do not line up ({ka} columns against {kb} rows)")
+    if len(sa) <= 2 and len(sb) <= 2:
+        return
     try:
         np.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:
