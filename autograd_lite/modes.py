@@ -6,8 +6,7 @@ Both are plain module-level state read on every op, so they must stay cheap to c
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 _F = TypeVar("_F", bound=Callable)
@@ -67,20 +66,27 @@ def is_grad_enabled() -> bool:
     return STATE.grad_enabled
 
 
-@contextmanager
-def scope(name: str) -> Iterator[str]:
+class scope:  # noqa: N801  (used like a function: ``with scope("layers.0"):``)
     """Tag every Value created inside with a dotted scope path (nested scopes join with dots).
 
     ``nn`` modules use this so that the visualizer can group a layer's Values in one cluster.
+    A small class rather than a generator: models enter one per module call.
     """
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"scope: name must be a non-empty string, got {name!r}")
-    saved = STATE.scope
-    STATE.scope = name if saved is None else f"{saved}.{name}"
-    try:
-        yield STATE.scope
-    finally:
-        STATE.scope = saved
+
+    __slots__ = ("name", "_saved")
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"scope: name must be a non-empty string, got {name!r}")
+        self.name = name
+
+    def __enter__(self) -> str:
+        self._saved = saved = STATE.scope
+        STATE.scope = path = self.name if saved is None else f"{saved}.{self.name}"
+        return path
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.scope = self._saved
 
 
 def current_scope() -> str | None:
