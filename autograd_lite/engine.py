@@ -59,7 +59,8 @@ def fit_grad(contribution: Any, like: Any) -> Any:
     if type(contribution) is not np.ndarray:
         contribution = np.asarray(contribution, dtype=like.dtype)
     if contribution.shape != like.shape:
-        if not _reduces_to(contribution.shape, like.shape):  # a rule gave less than the broadcast shape
+        if contribution.shape[contribution.ndim - like.ndim:] != like.shape and not _reduces_to(
+                contribution.shape, like.shape):  # a rule gave less than the broadcast shape
             contribution = np.broadcast_to(contribution, np.broadcast_shapes(contribution.shape, like.shape))
         contribution = K.sum_to(contribution, like.shape)
     if contribution.dtype != like.dtype:

@@ -53,7 +53,7 @@ def transpose(x: Any, axes: tuple[int, ...] | None = None) -> Any:
 
 def swap_last(x: Any) -> Any:
     """Swap the last two axes (the matrix transpose of a batch of matrices)."""
-    n = np.ndim(raw(x))
+    n = x.ndim
     if n < 2:
         return x
     if n == 2:
@@ -64,7 +64,7 @@ def swap_last(x: Any) -> Any:
 def broadcast_to(x: Any, new_shape: tuple[int, ...]) -> Any:
     if isinstance(x, Value):
         return x.broadcast_to(new_shape)
-    return np.broadcast_to(x, new_shape)
+    return K.broadcast_to(np.asarray(x), new_shape)
 
 
 def sum_to(x: Any, new_shape: tuple[int, ...]) -> Any:

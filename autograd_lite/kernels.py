@@ -96,11 +96,30 @@ def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:
     if x.shape == shape:
         return x
     lead = x.ndim - len(shape)
+    if x.shape[lead:] == shape:  # the common case, e.g. a bias: only leading axes were added
+        return x.sum(axis=tuple(range(lead)))
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1
     )
     summed = x.sum(axis=axes, keepdims=True) if axes else x
     return summed.reshape(shape)
+
+
+SMALL = 1 << 16  # elements: below this, filling a new array beats numpy's broadcast view
+
+
+def broadcast_to(x: np.ndarray, shape: Shape) -> np.ndarray:
+    """`x` broadcast to `shape`: a filled array when small (cheaper), a read-only view when large."""
+    if x.shape == shape:
+        return x
+    size = 1
+    for n in shape:
+        size *= n
+    if size > SMALL:
+        return np.broadcast_to(x, shape)
+    out = np.empty(shape, dtype=x.dtype)
+    out[...] = x
+    return out
 
 
 def has_advanced_index(index: tuple) -> bool:

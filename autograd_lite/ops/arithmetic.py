@@ -60,7 +60,7 @@ def _drop_axis(x, axis: int):
 
 
 def _matmul_grad_a(g, out, a, b):
-    a_nd, b_nd = np.ndim(F.raw(a)), np.ndim(F.raw(b))
+    a_nd, b_nd = a.ndim, b.ndim   # arrays and Values both have .ndim
     if a_nd == 1 and b_nd == 1:                    # dot product: d(a·b)/da = b
         return g * b
     if b_nd == 1:                                  # (..., n, k) @ (k,) -> (..., n)
@@ -70,7 +70,7 @@ def _matmul_grad_a(g, out, a, b):
 
 
 def _matmul_grad_b(g, out, a, b):
-    a_nd, b_nd = np.ndim(F.raw(a)), np.ndim(F.raw(b))
+    a_nd, b_nd = a.ndim, b.ndim   # arrays and Values both have .ndim
     if a_nd == 1 and b_nd == 1:
         return g * a
     if a_nd == 1:                                  # (k,) @ (..., k, m) -> (..., m)
