@@ -97,7 +97,8 @@ def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:
         return x
     lead = x.ndim - len(shape)
     if x.shape[lead:] == shape:  # the common case, e.g. a bias: only leading axes were added
-        return x.sum(axis=tuple(range(lead)))
+        summed = x.sum(axis=tuple(range(lead)))
+        return summed if shape else np.asarray(summed)  # numpy returns a scalar from a full sum
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1
     )
