@@ -33,13 +33,24 @@ def scalar_accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     return nn.accuracy(np.array([model(x).item() for x in X]), y)
 
 
-def save_network_graph(model: nn.Module, example: list[float], path: str) -> None:
-    """PLACEHOLDER — the lead adds drawing here: write `model`'s graph on `example` to an SVG.
+def save_network_graph(model: nn.Module, example: list[float], target: float, path: str) -> None:
+    """Draw J = (h(x) - y)² of `model` on one example, after backward, to an SVG (section 8).
 
-    To be implemented with ``autograd_lite.viz``; the demo calls it once, for the 2-2-1 network.
-    Until then it does nothing.
+    Nodes are numbered in backward's visit order and edges carry their local derivatives. Without
+    graphviz's `dot` program the DOT source is written instead, with a hint on installing it.
     """
-    return None
+    from autograd_lite import Value
+    from autograd_lite.viz import write_graph
+
+    x = [Value(v, requires_grad=False, label=f"x{i + 1}") for i, v in enumerate(example)]
+    loss = nn.squared_error(model(x), target)
+    loss.label = "J"
+    model.zero_grad()
+    loss.backward()
+    written, message = write_graph(loss, path, order=True, local_grads=True)
+    print(f"{message}\n  (J on x = {tuple(example)}, y = {target}: #k is backward's visit order, "
+          "edge labels the local derivatives ∂head/∂tail)")
+    model.zero_grad()
 
 
 def movies() -> None:
@@ -66,7 +77,7 @@ def susan() -> None:
     train_scalar(net, X, y, lr=1.0, epochs=120, desc="susan, 2-2-1")
     print(f"2-2-1 network: {scalar_accuracy(net, X, y):.0%}")
     print("  " + ", ".join(f"{p.label} = {p.data:.2f}" for p in net.parameters()))
-    save_network_graph(net, [3.0, 3.0], "susan_2-2-1.svg")
+    save_network_graph(net, [5.0, 5.0], 1.0, "susan_network")
 
 
 def digits() -> None:

@@ -36,9 +36,7 @@ def as_batch(x: Any, features: int, dtype: np.dtype, where: str) -> Value:
                          + (" (for one example use x[None, :])" if array.ndim == 1 else ""))
     if array.dtype != dtype:
         array = array.astype(dtype)
-    value = Value(0.0, requires_grad=False)
-    value.data = array  # the setter keeps a float array as is: no copy of the batch
-    return value
+    return Value(array, requires_grad=False, copy=False)  # the batch is only read: no copy
 
 
 class Linear(Module):

@@ -1,7 +1,9 @@
 """Shared test settings: hypothesis profiles sized for a developer's run and for CI."""
 
 import os
+import shutil
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=60, deadline=None)
@@ -9,3 +11,14 @@ settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture
+def dot_program() -> str:
+    """Graphviz's `dot`: tests that render skip without it, except where CI demands it."""
+    path = shutil.which("dot")
+    if path is None:
+        if os.environ.get("AUTOGRAD_LITE_REQUIRE_DOT"):
+            pytest.fail("Graphviz's dot is missing but AUTOGRAD_LITE_REQUIRE_DOT is set (.ci/run installs it)")
+        pytest.skip("Graphviz's dot is not installed (apt-get install graphviz)")
+    return path

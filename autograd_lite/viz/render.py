@@ -125,9 +125,9 @@ def write_graph(root: Value, path_without_suffix: str | Path, **draw_options: An
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(graph.source, encoding="utf-8")
         return path, (f"Graphviz's `dot` program is not installed, so the graph's DOT source was written to {path} "
-                      f"instead. To get the picture, {INSTALL_HINT}; then run: dot -Tsvg {path} -o "
+                      f"instead. To get the picture, {INSTALL_HINT}; then run: dot -Tsvg {path.resolve()} -o "
                       f"{path.with_suffix('.svg')}")
-    return path, f"wrote the computation graph to {path}"
+    return path, f"wrote the computation graph to {path.resolve()}"
 
 
 def frame_html(root: Value, index: int, draw_options: dict) -> str:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-
 import graphviz
 import pytest
 
 from autograd_lite.viz import DotNotFoundError, draw_graph, render_graph, to_png, to_svg, write_graph
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed "
-                               "(apt-get install graphviz); .ci/run installs it so this runs in CI")
+needs_dot = pytest.mark.usefixtures("dot_program")  # skips without dot, except in CI (tests/conftest.py)
 
 
 @needs_dot
