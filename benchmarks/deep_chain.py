@@ -33,11 +33,13 @@ def build_chain(nodes: int) -> tuple[Value, Value]:
     return x, out
 
 
-def time_chain(nodes: int, repeat: int) -> tuple[float, float, float]:
-    """Median seconds to build, to run backward, and to free a chain of `nodes` ops (gc on)."""
+def time_chain(nodes: int, repeat: int, gc_on: bool = True) -> tuple[float, float, float]:
+    """Median seconds to build, to run backward, and to free a chain of `nodes` ops."""
     builds, backs, frees = [], [], []
     for _ in range(repeat):
         gc.collect()
+        if not gc_on:
+            gc.disable()
         start = time.perf_counter()
         x, out = build_chain(nodes)
         built = time.perf_counter()
@@ -51,6 +53,7 @@ def time_chain(nodes: int, repeat: int) -> tuple[float, float, float]:
         backs.append(done - built)
         frees.append(freed - done)
         del x
+        gc.enable()
     return statistics.median(builds), statistics.median(backs), statistics.median(frees)
 
 
@@ -87,13 +90,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size (median reported)")
+    parser.add_argument("--no-gc", action="store_true",
+                        help="disable the cyclic garbage collector while timing (shows its share in build)")
     args = parser.parse_args(argv)
 
     print(f"machine: {machine()}")
-    print(f"workload: x -> x * {FACTOR} -> + 0.0 -> ..., build + backward, gc on; median of {args.repeat} runs\n")
+    print(f"workload: x -> x * {FACTOR} -> + 0.0 -> ..., build + backward, gc {'off' if args.no_gc else 'on'}; "
+          f"median of {args.repeat} runs\n")
     rows, per_node = [], []
     for n in args.sizes:
-        build, back, free = time_chain(n, args.repeat)
+        build, back, free = time_chain(n, args.repeat, gc_on=not args.no_gc)
         total = build + back
         per_node.append(total / n)
         rows.append((f"{n:,}", f"{build:.3f}", f"{back:.3f}", f"{free:.3f}",
