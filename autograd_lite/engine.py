@@ -123,15 +123,22 @@ def _propagate(root: Value, seed: Any, create_graph: bool) -> list[Value]:
     """Run the chain rule from `root`, leaving d(root)/d(node) in each node's ``_acc``.
 
     Returns the topological order; the caller reads ``_acc`` and must clear it (``_release``).
-    This loop is the hot path of every backward: rules are called directly, gradients are
-    summed in a slot of the node rather than a dict, and a float gradient for a float input
-    skips `fit_grad`.
+    Gradients are summed in a slot of each node rather than in a dict.
     """
     order = topological_order(root)
     for node in order:
         node._acc = None
     root._acc = seed
-    fit = _fit_value if create_graph else fit_grad
+    (_chain_values if create_graph else _chain_raw)(order)
+    return order
+
+
+def _chain_raw(order: list[Value]) -> None:
+    """The first-order chain rule on raw floats and arrays: the hot loop of every backward.
+
+    Nodes of one or two inputs without params (nearly every node of a scalar graph) call their
+    rules directly, without packing arguments.
+    """
     for index in range(len(order) - 1, -1, -1):
         node = order[index]
         g = node._acc
@@ -139,37 +146,59 @@ def _propagate(root: Value, seed: Any, create_graph: bool) -> list[Value]:
         if g is None or op is None:
             continue
         parents = node._parents
-        params = node._params
-        if create_graph:
-            out, inputs = node, parents
-        elif len(parents) == 2:
-            out, inputs = node._data, (parents[0]._data, parents[1]._data)
-        elif len(parents) == 1:
-            out, inputs = node._data, (parents[0]._data,)
-        else:
-            out, inputs = node._data, [p._data for p in parents]
+        out = node._data
         rules = op._rules
+        if node._params is None and len(parents) == 2 and rules:
+            a, b = parents
+            da, db = a._data, b._data
+            if a.requires_grad:
+                _accumulate(a, rules[0](g, out, da, db), g)
+            if b.requires_grad:
+                _accumulate(b, rules[1](g, out, da, db), g)
+        elif node._params is None and len(parents) == 1 and rules:
+            a = parents[0]
+            if a.requires_grad:
+                _accumulate(a, rules[0](g, out, a._data), g)
+        else:
+            inputs = [p._data for p in parents]
+            for argnum, parent in enumerate(parents):
+                if parent.requires_grad:
+                    _accumulate(parent, op.vjp(argnum, g, out, inputs, node._params), g)
+
+
+def _accumulate(parent: Value, contribution: Any, g: Any) -> None:
+    """Add a raw contribution to `parent`'s gradient, shaped like its data.
+
+    A leaf never keeps an array that another node holds too (rules may pass `g` through).
+    """
+    like = parent._data
+    if type(contribution) is not float or type(like) is not float:
+        contribution = fit_grad(contribution, like)
+    previous = parent._acc
+    if previous is not None:
+        parent._acc = previous + contribution
+    elif parent._op is None and type(contribution) is np.ndarray and (
+            contribution is g or contribution.base is not None):
+        parent._acc = contribution.copy()
+    else:
+        parent._acc = contribution
+
+
+def _chain_values(order: list[Value]) -> None:
+    """The chain rule with Values (``create_graph=True``): every step is recorded, so the
+    gradients can be differentiated again."""
+    for index in range(len(order) - 1, -1, -1):
+        node = order[index]
+        g = node._acc
+        op = node._op
+        if g is None or op is None:
+            continue
+        parents = node._parents
         for argnum, parent in enumerate(parents):
-            if not parent.requires_grad:
-                continue
-            if not rules:  # a variadic op: one rule, told which input it is for
-                contribution = op.vjp(argnum, g, out, inputs, params)
-            elif params:
-                contribution = rules[argnum](g, out, *inputs, **params)
-            else:
-                contribution = rules[argnum](g, out, *inputs)
-            like = parent._data
-            if type(contribution) is not float or type(like) is not float:
-                contribution = fit(contribution, like)
-            previous = parent._acc
-            if previous is not None:
-                parent._acc = previous + contribution
-            elif parent._op is None and type(contribution) is np.ndarray and (
-                    contribution is g or contribution.base is not None):
-                parent._acc = contribution.copy()  # a leaf owns its grad, shared with no other node
-            else:
-                parent._acc = contribution
-    return order
+            if parent.requires_grad:
+                contribution = _fit_value(op.vjp(argnum, g, node, parents, node._params), parent._data)
+                previous = parent._acc
+                parent._acc = contribution if previous is None else previous + contribution
 
 
 def _release(order: list[Value]) -> None:

@@ -20,10 +20,12 @@ def raw(x: Any) -> Any:
 
 
 def shape(x: Any) -> tuple[int, ...]:
-    return np.shape(raw(x))
+    return () if type(x) is float else x.shape  # arrays and Values both have .shape
 
 
 def exp(x: Any) -> Any:
+    if type(x) is np.ndarray:
+        return np.exp(x)
     return x.exp() if isinstance(x, Value) else K.exp(x)
 
 
@@ -42,13 +44,13 @@ def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
 
 
 def reshape(x: Any, new_shape: tuple[int, ...]) -> Any:
-    return x.reshape(new_shape) if isinstance(x, Value) else np.reshape(x, new_shape)
+    return np.reshape(x, new_shape) if type(x) is float else x.reshape(new_shape)  # a method on both
 
 
 def transpose(x: Any, axes: tuple[int, ...] | None = None) -> Any:
     if isinstance(x, Value):
         return x.transpose(*(axes or ()))
-    return np.transpose(x, axes)
+    return x.transpose(axes)
 
 
 def swap_last(x: Any) -> Any:

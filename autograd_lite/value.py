@@ -407,10 +407,12 @@ def make(data: float | np.ndarray, parents: tuple, op: Op | None, params: dict |
 
 def lift(x: Any) -> Value:
     """A Value for an op's input: Values pass through; numbers and arrays become constants."""
-    if isinstance(x, Value):
-        return x
     kind = type(x)
-    if kind is float or kind is int or kind is bool:
+    if kind is float:  # the most common constant (`2 * v`, `v + 1.0`) first
+        data = x
+    elif isinstance(x, Value):
+        return x
+    elif kind is int or kind is bool:
         data = float(x)
     elif kind is np.ndarray and x.dtype.kind in "fiub":
         data = x.copy()  # a later change to the caller's array must not corrupt the graph
