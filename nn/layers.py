@@ -16,6 +16,7 @@ from autograd_lite import Value
 from .activations import get_activation
 from .init import Seed, as_rng, linear_default, weight_init
 from .module import Module
+from .primitives import affine
 
 
 def as_batch(x: Any, features: int, dtype: np.dtype, where: str) -> Value:
@@ -65,8 +66,7 @@ class Linear(Module):
     def forward(self, x: Any) -> Value:
         weight = self.weight
         x = as_batch(x, self.nin, weight.dtype, "Linear")
-        out = x @ weight
-        return out if self.bias is None else out + self.bias
+        return x @ weight if self.bias is None else affine(x, weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"nin={self.nin}, nout={self.nout}, bias={self.bias is not None}"

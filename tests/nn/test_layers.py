@@ -154,3 +154,18 @@ def test_sequential_indexing_and_type_check():
     assert len(seq) == 2 and isinstance(seq[1], nn.ReLU)
     with pytest.raises(TypeError, match="item 1 is a int"):
         nn.Sequential(nn.Linear(2, 3), 5)
+
+
+def test_the_affine_primitive_passes_the_op_property_checks():
+    from autograd_lite.testing import check_op
+    from nn.primitives import affine
+
+    check_op(affine, max_examples=40)
+
+
+def test_linear_is_one_affine_node_per_layer():
+    layer = nn.Linear(3, 2, seed=0)
+    out = layer(np.ones((4, 3)))
+    assert out.op == "affine" and out.parents[1] is layer.weight and out.parents[2] is layer.bias
+    with pytest.raises(ValueError, match=r"affine: expected x \(n, k\), W \(k, m\), b \(m,\)"):
+        nn.primitives.affine(np.ones((4, 3)), layer.weight, np.ones(3))

@@ -1,0 +1,41 @@
+"""Primitives that `nn` adds through autograd_lite's public op door (`autograd_lite.op`).
+
+`affine(x, W, b) = x @ W + b` as one op: one node per layer in the graph instead of two, and
+the bias added in place, so the x @ W product is never kept as a separate array.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import autograd_lite as al
+from autograd_lite import functional as F
+
+
+def _affine(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    out = x @ weight
+    out += bias  # out is a fresh array: adding in place saves a copy of the activations
+    return out
+
+
+def _affine_shapes(draw) -> tuple:
+    n, nin, nout = draw.integer(1, 4), draw.integer(1, 4), draw.integer(1, 4)
+    return (n, nin), (nin, nout), (nout,)
+
+
+def _check_affine(x, weight, bias) -> None:
+    sx, sw, sb = np.shape(x), np.shape(weight), np.shape(bias)
+    if len(sx) != 2 or len(sw) != 2 or sx[1] != sw[0] or sb != (sw[1],):
+        raise ValueError(f"affine: expected x (n, k), W (k, m), b (m,); got shapes {sx}, {sw}, {sb}")
+
+
+affine = al.op(
+    "affine",
+    forward=_affine,
+    grads=(lambda g, out, x, weight, bias: g @ F.swap_last(weight),   # dJ/dx = G Wᵀ
+           lambda g, out, x, weight, bias: F.swap_last(x) @ g,        # dJ/dW = xᵀ G (tutorial: Δθ = δ hᵀ)
+           lambda g, out, x, weight, bias: g),                        # dJ/db = G, summed over the batch
+    domain=al.Domain(_affine_shapes, arity=3),
+    check=_check_affine,
+    doc="x @ W + b for a batch x of shape (n, k)",
+)
