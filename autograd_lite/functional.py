@@ -37,6 +37,10 @@ def sigmoid(x: Any) -> Any:
     return x.sigmoid() if isinstance(x, Value) else K.sigmoid(x)
 
 
+def softmax(x: Any, axis: Any = -1) -> Any:
+    return x.softmax(axis) if isinstance(x, Value) else K.softmax(x, axis)
+
+
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
     if type(x) is np.ndarray:
         return x.sum(axis=axis, keepdims=keepdims)

@@ -14,6 +14,8 @@ import numpy as np
 import autograd_lite as al
 from autograd_lite import Value
 
+from .primitives import softmax_cross_entropy
+
 _REDUCTIONS = ("sum", "mean", "none")
 
 
@@ -103,8 +105,9 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = 
 def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Value:
     """Softmax cross-entropy: −log softmax(logits)[i, yᵢ], from class indices yᵢ of shape (n,).
 
-    Computed as log_softmax (stable: shifted by the row maximum), a pick of each row's target
-    entry, and a mean (or sum). `logits` has shape (n, classes).
+    Computed in one stable primitive (`nn.primitives.softmax_cross_entropy`: shifted by the row
+    maximum; gradient softmax − onehot), or as log_softmax and a pick for reduction="none".
+    `logits` has shape (n, classes).
     """
     logits = _prediction(logits, "cross_entropy")
     if logits.ndim != 2:
@@ -122,13 +125,10 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Value:
     if n and (labels.min() < 0 or labels.max() >= classes):
         raise ValueError(f"cross_entropy: class indices must lie in [0, {classes}), "
                          f"got values from {labels.min()} to {labels.max()}")
-    picked = logits.log_softmax(axis=1)[np.arange(n), labels]
-    if reduction == "mean":
-        return picked.sum() * (-1.0 / n)
-    if reduction == "sum":
-        return -picked.sum()
+    if reduction in ("mean", "sum"):  # one fused, stable node; its gradient is softmax - onehot
+        return softmax_cross_entropy(logits, labels=labels.copy(), reduction=reduction)  # the graph keeps its own
     if reduction == "none":
-        return -picked
+        return -logits.log_softmax(axis=1)[np.arange(n), labels]
     raise ValueError(f"cross_entropy: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 

@@ -39,3 +39,33 @@ affine = al.op(
     check=_check_affine,
     doc="x @ W + b for a batch x of shape (n, k)",
 )
+
+
+def _cross_entropy(logits: np.ndarray, labels: np.ndarray, reduction: str) -> np.ndarray:
+    rows = np.arange(len(labels))
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    losses = np.log(np.exp(shifted).sum(axis=1)) - shifted[rows, labels]   # -log softmax(z)[y]
+    return losses.mean() if reduction == "mean" else losses.sum()
+
+
+def _cross_entropy_grad(g, out, logits, labels, reduction):
+    """d/dz of -log softmax(z)[y] is softmax(z) - onehot(y): the tutorial's δ at the output."""
+    onehot = np.zeros(F.shape(logits))
+    onehot[np.arange(len(labels)), labels] = 1.0
+    scale = g / len(labels) if reduction == "mean" else g
+    return scale * (F.softmax(logits, 1) - onehot)
+
+
+def _cross_entropy_params(draw, shapes) -> dict:
+    n, classes = shapes[0]
+    return {"labels": np.array([draw.integer(0, classes - 1) for _ in range(n)]),
+            "reduction": draw.choice(["mean", "sum"])}
+
+
+softmax_cross_entropy = al.op(
+    "softmax_cross_entropy",
+    forward=_cross_entropy,
+    grads=_cross_entropy_grad,
+    domain=al.Domain(lambda draw: ((draw.integer(1, 4), draw.integer(2, 5)),), params=_cross_entropy_params),
+    doc="mean (or sum) over rows of -log softmax(logits)[row, label], computed in one stable step",
+)

@@ -117,3 +117,19 @@ def test_cross_entropy_checks_its_targets():
         nn.cross_entropy(z, [0.5, 1, 2])
     with pytest.raises(ValueError, match=r"shape \(n, classes\)"):
         nn.cross_entropy(Value(np.zeros(4)), [1])
+
+
+def test_the_fused_cross_entropy_primitive_passes_the_op_property_checks():
+    from autograd_lite.testing import check_op
+    from nn.primitives import softmax_cross_entropy
+
+    check_op(softmax_cross_entropy, max_examples=40)
+
+
+def test_fused_cross_entropy_equals_the_log_softmax_composite():
+    rng = np.random.default_rng(0)
+    logits, labels = rng.normal(size=(6, 4)) * 5, rng.integers(0, 4, size=6)
+    for reduction, reduce in (("mean", np.mean), ("sum", np.sum)):
+        fused = nn.cross_entropy(logits, labels, reduction=reduction)
+        composite = -reduce(Value(logits).log_softmax(axis=1).data[np.arange(6), labels])
+        assert fused.item() == pytest.approx(composite, rel=1e-12)
