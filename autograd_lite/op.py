@@ -26,7 +26,10 @@ _NUMERIC_ERRORS = (ValueError, TypeError, IndexError, ZeroDivisionError, Overflo
 
 def _normalize(out: Any, datas: Sequence[Any]) -> float | np.ndarray:
     """numpy hands back scalars from 0-d work: floats stay floats, anything else an array."""
-    if type(out) is np.float64 and all(type(d) is float for d in datas):
+    if type(out) is np.float64:
+        for d in datas:
+            if type(d) is not float:
+                return np.asarray(out)
         return float(out)
     return np.asarray(out)
 
@@ -98,8 +101,19 @@ class Op:
     def __call__(self, *inputs: Any, **params: Any) -> Value:
         if not self.variadic and len(inputs) != len(self._rules):
             raise TypeError(f"{self.name}: takes {len(self._rules)} input(s), got {len(inputs)}")
-        values = tuple([x if isinstance(x, Value) else lift(x) for x in inputs])
-        datas = [v._data for v in values]
+        if len(inputs) == 1:  # reductions, softmax, reshape, getitem...: one input with params
+            x = inputs[0]
+            values = (x if isinstance(x, Value) else lift(x),)
+            datas = (values[0]._data,)
+            requires = values[0].requires_grad
+        else:
+            values = tuple([x if isinstance(x, Value) else lift(x) for x in inputs])
+            datas = tuple([v._data for v in values])
+            requires = False
+            for v in values:
+                if v.requires_grad:
+                    requires = True
+                    break
         if self.check is not None:
             self.check(*datas, **params)
         try:
@@ -108,7 +122,7 @@ class Op:
             raise self._explain(error, datas) from None
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize(out, datas)
-        if STATE.grad_enabled and any(v.requires_grad for v in values):
+        if requires and STATE.grad_enabled:
             return make(out, values, self, params or None, True)
         return make(out, (), None, None, False)
 

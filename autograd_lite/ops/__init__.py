@@ -44,7 +44,9 @@ def normalize_axis(axis: Any, ndim: int, where: str) -> tuple[int, ...] | None:
 
 def _reduce(op_: Any, x: Any, axis: Any, keepdims: bool) -> Value:
     x = lift(x)
-    return op_(x, axis=normalize_axis(axis, x.ndim, op_.name), keepdims=bool(keepdims))
+    if axis is not None:
+        axis = normalize_axis(axis, x.ndim, op_.name)
+    return op_(x, axis=axis, keepdims=bool(keepdims))
 
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Value:  # noqa: A001
