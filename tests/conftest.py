@@ -3,6 +3,11 @@
 import os
 import shutil
 
+# One BLAS thread for the test process and the notebook kernels it starts: pytest-xdist already
+# runs a worker per core, and nested BLAS threads oversubscribe a small machine many times over.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 import pytest
 from hypothesis import HealthCheck, settings
 
