@@ -16,6 +16,12 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-
 GUARD_SECONDS = 240  # a hang guard, far above the 60 s each notebook is written to need
 
 
+def test_the_course_has_twelve_numbered_notebooks_listed_in_its_readme():
+    assert [int(p.name[:2]) for p in NOTEBOOKS] == list(range(1, 13))
+    readme = (NOTEBOOKS[0].parent / "README.md").read_text(encoding="utf-8")
+    assert all(f"({p.name})" in readme for p in NOTEBOOKS)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_is_committed_without_outputs(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
