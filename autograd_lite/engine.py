@@ -106,7 +106,7 @@ def _seed(root: Value, grad: Any, where: str) -> Any:
         seed = grad
     else:
         seed = as_data(grad, where=f"{where} grad")
-    if tuple(np.shape(seed._data if isinstance(seed, Value) else seed)) != root.shape:
+    if np.shape(_data_of(seed)) != root.shape:
         raise ValueError(f"{where}: grad has shape {np.shape(_data_of(seed))}, the output has shape {root.shape}")
     if isinstance(seed, Value):
         return seed
