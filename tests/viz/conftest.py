@@ -103,3 +103,19 @@ def scalar_graph():
 def make_unit():
     """`build_sigmoid_unit`, for @given tests that draw the unit's numbers."""
     return build_sigmoid_unit
+
+
+def reachable_values(root: Value) -> set[Value]:
+    """Every Value `root` depends on: the tests' own traversal, independent of the one in viz."""
+    seen, stack = set(), [root]
+    while stack:
+        v = stack.pop()
+        if v not in seen:
+            seen.add(v)
+            stack.extend(v.parents)
+    return seen
+
+
+@pytest.fixture(scope="session")
+def reachable():
+    return reachable_values

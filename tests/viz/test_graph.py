@@ -37,16 +37,6 @@ def edge_label(attrs: str) -> str | None:
     return m.group(1) if m else None
 
 
-def reachable(root: Value) -> set[Value]:
-    seen, stack = set(), [root]
-    while stack:
-        v = stack.pop()
-        if v not in seen:
-            seen.add(v)
-            stack.extend(v.parents)
-    return seen
-
-
 def clusters_of(source: str) -> dict[str, set[str]]:
     """Cluster label -> names of every node inside it (nested clusters included)."""
     result: dict[str, set[str]] = {}
@@ -73,7 +63,7 @@ def clusters_of(source: str) -> dict[str, set[str]]:
 
 # ----- structure -------------------------------------------------------------------------------------
 @given(st.data())
-def test_one_node_per_value_and_one_edge_per_op_input(scalar_graph, data):
+def test_one_node_per_value_and_one_edge_per_op_input(scalar_graph, reachable, data):
     root = scalar_graph(data)
     g = draw_graph(root)
     values = reachable(root)
@@ -85,7 +75,7 @@ def test_one_node_per_value_and_one_edge_per_op_input(scalar_graph, data):
     assert sorted((a, b) for a, b, _ in edges) == expected
 
 
-def test_labels_carry_label_op_data_and_grad(unit):
+def test_labels_carry_label_op_data_and_grad(unit, reachable):
     unit.J.backward()
     g = draw_graph(unit.J)
     nodes = nodes_of(g.source)
@@ -104,7 +94,7 @@ def test_labels_carry_label_op_data_and_grad(unit):
     assert "grad 1.0000" in nodes[g.ids[unit.J]]
 
 
-def test_parameters_inputs_constants_and_results_look_different(unit):
+def test_parameters_inputs_constants_and_results_look_different(unit, reachable):
     nodes = nodes_of(draw_graph(unit.J).source)
     g = draw_graph(unit.J)
     style = {name: attrs for name, attrs in nodes.items()}
@@ -152,7 +142,7 @@ def test_tensors_show_shape_dtype_and_values_or_a_summary():
 
 # ----- backward made visible -------------------------------------------------------------------------
 @given(st.data())
-def test_order_numbers_are_backwards_visit_order(scalar_graph, data):
+def test_order_numbers_are_backwards_visit_order(scalar_graph, reachable, data):
     root = scalar_graph(data)
     g = draw_graph(root, order=True)
     nodes = nodes_of(g.source)
@@ -171,7 +161,7 @@ def test_order_numbers_are_backwards_visit_order(scalar_graph, data):
 
 
 @given(st.data())
-def test_edge_labels_are_the_local_derivatives_backward_used(scalar_graph, data):
+def test_edge_labels_are_the_local_derivatives_backward_used(scalar_graph, reachable, data):
     root = scalar_graph(data)
     root.backward()
     g = draw_graph(root, local_grads=True, precision=12)
@@ -315,7 +305,7 @@ def test_collapse_draws_each_scope_as_one_box():
         draw_graph(out, collapse=["decoder"])
 
 
-def test_above_the_node_limit_draw_graph_refuses_and_says_how_to_proceed():
+def test_above_the_node_limit_draw_graph_refuses_and_says_how_to_proceed(reachable):
     x = Value(0.1, label="x")
     with ag.scope("block"):
         for _ in range(30):

@@ -18,16 +18,6 @@ def _grads(values):
     return {v: np.array(v.grad, copy=True) for v in values}
 
 
-def _all(root):
-    seen, stack = set(), [root]
-    while stack:
-        v = stack.pop()
-        if v not in seen:
-            seen.add(v)
-            stack.extend(v.parents)
-    return seen
-
-
 def _check_steps(root, steps):
     order = ag.backward_order(root)
     assert [s.node for s in steps] == order
@@ -42,9 +32,9 @@ def _check_steps(root, steps):
 
 
 @given(st.data())
-def test_steps_follow_backward_and_contributions_sum_to_each_leafs_grad(scalar_graph, data):
+def test_steps_follow_backward_and_contributions_sum_to_each_leafs_grad(scalar_graph, reachable, data):
     root = scalar_graph(data)
-    values = _all(root)
+    values = reachable(root)
     steps = backward_steps(root)
     assert all(v.grad == 0.0 for v in values)  # computing the steps touched no .grad
     _check_steps(root, steps)
