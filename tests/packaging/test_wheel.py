@@ -4,6 +4,7 @@ setuptools' and hatchling's auto-discovery can silently drop packages in a flat 
 top-level packages, and an editable install would hide it: so build a real wheel and look.
 """
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -22,8 +23,14 @@ def source_modules() -> set[str]:
 
 
 def test_the_wheel_contains_every_package_and_module(tmp_path):
+    source = tmp_path / "source"  # build from a copy: setuptools writes build/ next to the sources
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for top in ("autograd_lite", "nn"):
+        shutil.copytree(ROOT / top, source / top, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+                    "-w", str(tmp_path), str(source)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob("autograd_lite-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = source_modules()
