@@ -81,7 +81,7 @@ def _matmul_grad_b(g, out, a, b):
 
 
 def _check_matmul(a, b) -> None:
-    sa, sb = np.shape(a), np.shape(b)
+    sa, sb = getattr(a, "shape", ()), getattr(b, "shape", ())  # a Python float has no shape
     if not sa or not sb:
         raise ValueError(f"matmul: both operands need at least one dimension, got shapes {sa} and {sb} "
                          "(use * for scalars)")
