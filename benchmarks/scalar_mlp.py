@@ -70,12 +70,10 @@ class MicrogradStep:
         return data_loss + ALPHA * sum(p * p for p in self.params)
 
     def __call__(self) -> float:
-        total = self.loss()
-        self.model.zero_grad()
-        total.backward()
-        for p in self.params:
-            p.data -= LEARNING_RATE * p.grad
-        return total.data
+        total, grads = self.grads()
+        for p, g in zip(self.params, grads, strict=True):
+            p.data -= LEARNING_RATE * g
+        return total
 
     def grads(self) -> tuple[float, list[float]]:
         total = self.loss()
@@ -110,13 +108,10 @@ class ScalarStep:
         return data_loss + ALPHA * sum(p * p for p in self.params)
 
     def __call__(self) -> float:
-        total = self.loss()
-        for p in self.params:
-            p.zero_grad()
-        total.backward()
-        for p in self.params:
-            p.data -= LEARNING_RATE * p.grad
-        return total.data
+        total, grads = self.grads()
+        for p, g in zip(self.params, grads, strict=True):
+            p.data -= LEARNING_RATE * g
+        return total
 
     def grads(self) -> tuple[float, list[float]]:
         total = self.loss()
