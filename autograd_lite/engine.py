@@ -35,9 +35,20 @@ def topological_order(root: Value) -> list[Value]:
         visit(node)
         push(node)
         push(_FINISHED)
-        for parent in node._parents:
-            if parent.requires_grad and parent not in visited:
-                push(parent)
+        a = node._a  # parents in slots (see Value): a, b, then any more
+        if a is None:
+            continue
+        if a.requires_grad and a not in visited:
+            push(a)
+        b = node._b
+        if b is None:
+            continue
+        if b.requires_grad and b not in visited:
+            push(b)
+        if node._rest is not None:
+            for parent in node._rest:
+                if parent.requires_grad and parent not in visited:
+                    push(parent)
     return order
 
 
@@ -145,21 +156,31 @@ def _chain_raw(order: list[Value]) -> None:
         op = node._op
         if g is None or op is None:
             continue
-        parents = node._parents
         out = node._data
         rules = op._rules
-        if node._params is None and len(parents) == 2 and rules:
-            a, b = parents
+        if node._params is None and node._rest is None and rules:
+            a, b = node._a, node._b
+            if b is None:
+                if a.requires_grad:
+                    _accumulate(a, rules[0](g, out, a._data), g)
+                continue
             da, db = a._data, b._data
             if a.requires_grad:
-                _accumulate(a, rules[0](g, out, da, db), g)
+                c = rules[0](g, out, da, db)
+                if type(c) is float and type(da) is float:  # scalar graphs: add in place, no call
+                    previous = a._acc
+                    a._acc = c if previous is None else previous + c
+                else:
+                    _accumulate(a, c, g)
             if b.requires_grad:
-                _accumulate(b, rules[1](g, out, da, db), g)
-        elif node._params is None and len(parents) == 1 and rules:
-            a = parents[0]
-            if a.requires_grad:
-                _accumulate(a, rules[0](g, out, a._data), g)
+                c = rules[1](g, out, da, db)
+                if type(c) is float and type(db) is float:
+                    previous = b._acc
+                    b._acc = c if previous is None else previous + c
+                else:
+                    _accumulate(b, c, g)
         else:
+            parents = node.parents
             inputs = [p._data for p in parents]
             for argnum, parent in enumerate(parents):
                 if parent.requires_grad:
@@ -193,7 +214,7 @@ def _chain_values(order: list[Value]) -> None:
         op = node._op
         if g is None or op is None:
             continue
-        parents = node._parents
+        parents = node.parents
         for argnum, parent in enumerate(parents):
             if parent.requires_grad:
                 contribution = _fit_value(op.vjp(argnum, g, node, parents, node._params), parent._data)

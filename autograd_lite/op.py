@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .modes import STATE
-from .value import Value, lift, make
+from .value import Value, leaf, lift, make
 
 Rule = Callable[..., Any]
 
@@ -123,8 +123,11 @@ class Op:
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize(out, datas)
         if requires and STATE.grad_enabled:
-            return make(out, values, self, params or None, True)
-        return make(out, (), None, None, False)
+            n = len(values)
+            if n == 1:
+                return make(out, self, params or None, values[0])
+            return make(out, self, params or None, values[0], values[1], values[2:] if n > 2 else None)
+        return leaf(out)
 
     # The two methods below are __call__ unrolled for one and two inputs without params: the
     # operators and elementwise methods of Value, i.e. nearly every node of a scalar graph.
@@ -139,8 +142,8 @@ class Op:
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize(out, (data,))
         if x.requires_grad and STATE.grad_enabled:
-            return make(out, (x,), self, None, True)
-        return make(out, (), None, None, False)
+            return make(out, self, None, x)
+        return leaf(out)
 
     def binary(self, a: Any, b: Any) -> Value:
         if not isinstance(a, Value):
@@ -157,8 +160,8 @@ class Op:
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize(out, (da, db))
         if (a.requires_grad or b.requires_grad) and STATE.grad_enabled:
-            return make(out, (a, b), self, None, True)
-        return make(out, (), None, None, False)
+            return make(out, self, None, a, b)
+        return leaf(out)
 
     def _explain(self, error: Exception, datas: Sequence[Any]) -> Exception:
         """The numpy/math error re-raised with this op's name and the input shapes."""
@@ -225,8 +228,9 @@ def local_grads(node: Value, upstream: Any = None) -> tuple[Any, ...]:
         upstream = 1.0 if type(out) is float else np.ones_like(out)
     else:
         upstream = lift(upstream)._data
-    datas = [p._data for p in node._parents]
+    parents = node.parents
+    datas = [p._data for p in parents]
     return tuple(
         fit_grad(node._op.vjp(i, upstream, out, datas, node._params), p._data) if p.requires_grad else None
-        for i, p in enumerate(node._parents)
+        for i, p in enumerate(parents)
     )

@@ -1,7 +1,7 @@
 """`Value`: a node of the computation graph holding a Python float or a numpy array.
 
 A Value knows its data, its gradient, the op that made it and that op's inputs (its parents,
-a tuple in argument order). It holds no closures, so a dropped graph is freed by reference
+in argument order). It holds no closures, so a dropped graph is freed by reference
 counting alone. Operators and methods are thin calls into the op registry (`autograd_lite.ops`).
 """
 
@@ -91,7 +91,10 @@ class Value:
     them). ``==`` and ``hash`` are by identity, so Values work as dict keys and set members.
     """
 
-    __slots__ = ("_data", "_grad", "_parents", "_op", "_params", "requires_grad", "label",
+    # Parents live in slots, not in a tuple: a tuple per node would double the objects the
+    # cyclic garbage collector tracks, and that collector is most of a big scalar graph's cost.
+    # `_a` and `_b` are the first two inputs (None when absent); `_rest` a tuple of any more.
+    __slots__ = ("_data", "_grad", "_a", "_b", "_rest", "_op", "_params", "requires_grad", "label",
                  "scope", "is_constant", "_acc", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Value -> Value
 
@@ -102,7 +105,7 @@ class Value:
             data = _cast(data, dtype)
         self._data = data
         self._grad = None
-        self._parents: tuple[Value, ...] = ()
+        self._a = self._b = self._rest = None
         self._op: Op | None = None
         self._params: dict | None = None
         self.requires_grad = bool(requires_grad)
@@ -159,7 +162,14 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The inputs of the op that made this Value, in argument order (empty for a leaf)."""
-        return self._parents
+        a = self._a
+        if a is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (a,)
+        rest = self._rest
+        return (a, b) if rest is None else (a, b, *rest)
 
     @property
     def params(self) -> dict:
@@ -205,7 +215,7 @@ class Value:
 
     def detach(self) -> Value:
         """A new leaf sharing this Value's data, cut from the graph (``requires_grad=False``)."""
-        return make(self._data, (), None, None, False)
+        return leaf(self._data)
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -389,19 +399,36 @@ def _cast(data: float | np.ndarray, dtype: Any) -> float | np.ndarray:
 _new = object.__new__
 
 
-def make(data: float | np.ndarray, parents: tuple, op: Op | None, params: dict | None,
-         requires_grad: bool) -> Value:
-    """Build a Value from already-valid data, skipping the checks of ``Value(...)`` (hot path)."""
+def make(data: float | np.ndarray, op: Op, params: dict | None, a: Value,
+         b: Value | None = None, rest: tuple[Value, ...] | None = None) -> Value:
+    """Record an op's output: a node with parents `a`, `b`, *`rest` (hot path, no checks)."""
     v = _new(Value)
     v._data = data
     v._grad = None
-    v._parents = parents
+    v._a = a
+    v._b = b
+    v._rest = rest
     v._op = op
     v._params = params
-    v.requires_grad = requires_grad
+    v.requires_grad = True
     v.label = None
     v.scope = STATE.scope
     v.is_constant = False
+    return v
+
+
+def leaf(data: float | np.ndarray, is_constant: bool = False) -> Value:
+    """A Value that requires no grad and has no parents, from already-valid data (no checks)."""
+    v = _new(Value)
+    v._data = data
+    v._grad = None
+    v._a = v._b = v._rest = None
+    v._op = None
+    v._params = None
+    v.requires_grad = False
+    v.label = None
+    v.scope = STATE.scope
+    v.is_constant = is_constant
     return v
 
 
@@ -418,9 +445,7 @@ def lift(x: Any) -> Value:
         data = x.copy()  # a later change to the caller's array must not corrupt the graph
     else:
         data = as_data(x, where="operand")
-    v = make(data, (), None, None, False)
-    v.is_constant = True
-    return v
+    return leaf(data, is_constant=True)
 
 
 from . import engine as _engine  # noqa: E402  (the engine and ops need the Value class)

@@ -169,6 +169,24 @@ def test_a_dropped_graph_is_freed_by_reference_counting_alone():
         gc.enable()
 
 
+def test_a_recorded_node_adds_one_object_for_the_cyclic_collector():
+    """Parents live in slots, not in a tuple per node: the collector's work on big scalar graphs
+    (micrograd's cost) grows with the tracked objects, so a node must add only itself."""
+    x, w = Value(0.5), Value(-0.25)
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        nodes = [x * w]
+        for _ in range(999):
+            nodes.append((nodes[-1] + w).relu() * x)  # binary, unary and binary nodes
+        added = len(gc.get_objects()) - before
+    finally:
+        gc.enable()
+    count = 1 + 3 * 999
+    assert count <= added <= count + 50  # the nodes, the list holding them, nothing per node
+
+
 def test_grad_returns_gradients_without_touching_dot_grad():
     x, y, unused = Value(2.0), Value(np.array([1.0, 2.0])), Value(np.ones(2))
     out = (x * y).sum()
