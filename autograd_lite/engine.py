@@ -112,7 +112,7 @@ def _seed(root: Value, grad: Any, where: str) -> Any:
                 f"{where}: the output has shape {data.shape}; pass grad= (an array of that shape), "
                 "or reduce it to one number first (e.g. .sum() or .mean())"
             )
-        return 1.0 if type(data) is float else np.ones_like(data)
+        return 1.0 if type(data) is float else np.array(1, dtype=data.dtype).reshape(data.shape)
     if isinstance(grad, Value) and grad.requires_grad:
         seed = grad
     else:
@@ -134,11 +134,9 @@ def _propagate(root: Value, seed: Any, create_graph: bool) -> list[Value]:
     """Run the chain rule from `root`, leaving d(root)/d(node) in each node's ``_acc``.
 
     Returns the topological order; the caller reads ``_acc`` and must clear it (``_release``).
-    Gradients are summed in a slot of each node rather than in a dict.
+    Gradients are summed in a slot of each node rather than in a dict; it is None at rest.
     """
     order = topological_order(root)
-    for node in order:
-        node._acc = None
     root._acc = seed
     (_chain_values if create_graph else _chain_raw)(order)
     return order

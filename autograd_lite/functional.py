@@ -41,9 +41,13 @@ def softmax(x: Any, axis: Any = -1) -> Any:
     return x.softmax(axis) if isinstance(x, Value) else K.softmax(x, axis)
 
 
+def log_softmax(x: Any, axis: Any = -1) -> Any:
+    return x.log_softmax(axis) if isinstance(x, Value) else K.log_softmax(x, axis)
+
+
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
     if type(x) is np.ndarray:
-        return x.sum(axis=axis, keepdims=keepdims)
+        return K.sum(x, axis, keepdims)
     return x.sum(axis, keepdims) if isinstance(x, Value) else np.sum(x, axis=axis, keepdims=keepdims)
 
 

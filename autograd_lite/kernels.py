@@ -7,6 +7,7 @@ and a numerically careful numpy path for arrays: no overflow warnings at inputs 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -66,6 +67,19 @@ def clip(x, low, high):
     return np.clip(x, low, high)
 
 
+def _is_last_axis(axis, ndim: int) -> bool:
+    return axis == (ndim - 1,) or axis == ndim - 1 or axis == -1 or axis == (-1,)
+
+
+def sum(x: np.ndarray, axis=None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
+    """`x.sum(axis, keepdims)`. Over the last axis of a float array it is a product with ones:
+    numpy's reduction walks that axis row by row (slow for short rows, e.g. 10 classes), BLAS does not."""
+    if x.ndim > 1 and x.dtype.kind == "f" and _is_last_axis(axis, x.ndim):
+        total = x @ np.ones(x.shape[-1], x.dtype)
+        return total[..., None] if keepdims else total
+    return x.sum(axis=axis, keepdims=keepdims)
+
+
 def _finite_max(x: np.ndarray, axis) -> np.ndarray:
     """The max over `axis` with keepdims, replaced by 0 where it is infinite (all -inf rows)."""
     m = x.max(axis=axis, keepdims=True)
@@ -74,21 +88,44 @@ def _finite_max(x: np.ndarray, axis) -> np.ndarray:
     return m
 
 
+def _reduction_layout(x: np.ndarray, axis) -> tuple[np.ndarray, Any, Shape | None]:
+    """`(array, axis, shape)` to reduce in: a short last axis (say 10 classes) moved first in a
+    contiguous copy, with the original shape to restore, else `x` itself and None.
+
+    numpy reduces and broadcasts along a short last axis row by row, which is slow for many
+    rows; along the first axis every step is one operation on whole rows.
+    """
+    if x.ndim > 1 and x.shape[-1] <= 32 and _is_last_axis(axis, x.ndim):
+        return np.ascontiguousarray(x.reshape(-1, x.shape[-1]).T), 0, x.shape
+    return x, axis, None
+
+
+def _restore(t: np.ndarray, shape: Shape | None) -> np.ndarray:
+    return t if shape is None else np.ascontiguousarray(t.T).reshape(shape)
+
+
 def logsumexp(x: np.ndarray, axis=None, keepdims: bool = False) -> np.ndarray:
     """log(sum(exp(x))) shifted by the max so that exp never overflows."""
-    m = _finite_max(x, axis)
-    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
+    t, along, shape = _reduction_layout(x, axis)
+    m = _finite_max(t, along)
+    out = np.log(sum(np.exp(t - m), along, keepdims=True)) + m
+    if shape is not None:
+        out = out.reshape(shape[:-1] + (1,))
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
 def log_softmax(x: np.ndarray, axis=-1) -> np.ndarray:
-    shifted = x - _finite_max(x, axis)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    t, along, shape = _reduction_layout(x, axis)
+    out = t - _finite_max(t, along)
+    out -= np.log(sum(np.exp(out), along, keepdims=True))
+    return _restore(out, shape)
 
 
 def softmax(x: np.ndarray, axis=-1) -> np.ndarray:
-    e = np.exp(x - _finite_max(x, axis))
-    return e / e.sum(axis=axis, keepdims=True)
+    t, along, shape = _reduction_layout(x, axis)
+    out = np.exp(t - _finite_max(t, along))
+    out /= sum(out, along, keepdims=True)
+    return _restore(out, shape)
 
 
 def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:

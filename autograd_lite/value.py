@@ -112,6 +112,7 @@ class Value:
         self.label = label
         self.scope = STATE.scope
         self.is_constant = False
+        self._acc = None  # the engine's running sum during a backward pass, None at rest
 
     # ----- data and gradient ---------------------------------------------------------------
     @property
@@ -414,6 +415,7 @@ def make(data: float | np.ndarray, op: Op, params: dict | None, a: Value,
     v.label = None
     v.scope = STATE.scope
     v.is_constant = False
+    v._acc = None
     return v
 
 
@@ -429,6 +431,7 @@ def leaf(data: float | np.ndarray, is_constant: bool = False) -> Value:
     v.label = None
     v.scope = STATE.scope
     v.is_constant = is_constant
+    v._acc = None
     return v
 
 

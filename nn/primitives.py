@@ -42,18 +42,23 @@ affine = al.op(
 
 
 def _cross_entropy(logits: np.ndarray, labels: np.ndarray, reduction: str) -> np.ndarray:
-    rows = np.arange(len(labels))
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    losses = np.log(np.exp(shifted).sum(axis=1)) - shifted[rows, labels]   # -log softmax(z)[y]
-    return losses.mean() if reduction == "mean" else losses.sum()
+    losses = -F.log_softmax(logits, 1)[np.arange(len(labels)), labels]   # -log softmax(z)[y], stable
+    total = np.add.reduce(losses)
+    return total / len(labels) if reduction == "mean" else total
 
 
 def _cross_entropy_grad(g, out, logits, labels, reduction):
     """d/dz of -log softmax(z)[y] is softmax(z) - onehot(y): the tutorial's δ at the output."""
-    onehot = np.zeros(F.shape(logits))
-    onehot[np.arange(len(labels)), labels] = 1.0
     scale = g / len(labels) if reduction == "mean" else g
-    return scale * (F.softmax(logits, 1) - onehot)
+    rows = np.arange(len(labels))
+    probs = F.softmax(logits, 1)
+    if isinstance(probs, np.ndarray):  # first order: probs is a fresh array, so finish it in place
+        probs[rows, labels] -= 1.0
+        probs *= scale
+        return probs
+    onehot = np.zeros(F.shape(logits), dtype=logits.dtype)
+    onehot[rows, labels] = 1.0
+    return scale * (probs - onehot)
 
 
 def _cross_entropy_params(draw, shapes) -> dict:

@@ -28,7 +28,7 @@ def _count(x, axis) -> int:
 
 def _sum(x, axis, keepdims):
     if type(x) is np.ndarray:
-        return x.sum(axis=axis, keepdims=keepdims)
+        return K.sum(x, axis, keepdims)
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 

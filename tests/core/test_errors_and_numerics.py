@@ -112,6 +112,33 @@ def test_stable_ops_are_finite_and_silent_at_plus_minus_1000(dtype):
             assert Value(z).tanh().data in (-1.0, 1.0)
 
 
+@pytest.mark.parametrize("shape", [(7, 3), (5, 10), (4, 32), (6, 33), (3, 4, 5), (2, 3, 40)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_softmax_family_matches_the_textbook_formula_on_short_and_long_rows(shape, dtype):
+    """Rows of up to 32 entries are reduced in a transposed copy (a faster layout): both layouts
+    must give the same numbers, keep the dtype and the memory order, and handle rows of -inf."""
+    rng = np.random.default_rng(sum(shape))
+    x = rng.normal(0, 3, shape).astype(dtype)
+    x[(0,) * (len(shape) - 1)] = -np.inf   # one row with no finite entry
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rows_max = np.max(x, axis=-1, keepdims=True)
+        safe = np.where(np.isfinite(rows_max), rows_max, 0)
+        e = np.exp(x.astype(np.float64) - safe)
+        expected_lse = np.log(e.sum(axis=-1, keepdims=True)) + safe
+        expected_log_softmax = x - expected_lse
+        expected_softmax = e / e.sum(axis=-1, keepdims=True)
+        v = Value(x)
+        lse, log_softmax, softmax = v.logsumexp(axis=-1, keepdims=True), v.log_softmax(axis=-1), v.softmax(axis=-1)
+        lse_dropped = v.logsumexp(axis=-1)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(lse.data, expected_lse, rtol=tol, atol=tol)
+    np.testing.assert_allclose(lse_dropped.data, expected_lse[..., 0], rtol=tol, atol=tol)
+    np.testing.assert_allclose(log_softmax.data, expected_log_softmax, rtol=tol, atol=tol)
+    np.testing.assert_allclose(softmax.data, expected_softmax, rtol=tol, atol=tol)
+    for out in (lse, log_softmax, softmax):
+        assert out.dtype == dtype and out.data.flags.c_contiguous
+
+
 def test_float32_stays_float32_through_every_op_and_its_gradient():
     rng = np.random.default_rng(0)
     a = Value(rng.uniform(0.5, 2.0, size=(3, 4)).astype(np.float32))
