@@ -73,8 +73,9 @@ def _is_last_axis(axis, ndim: int) -> bool:
 
 def sum(x: np.ndarray, axis=None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
     """`x.sum(axis, keepdims)`. Over the last axis of a float array it is a product with ones:
-    numpy's reduction walks that axis row by row (slow for short rows, e.g. 10 classes), BLAS does not."""
-    if x.ndim > 1 and x.dtype.kind == "f" and _is_last_axis(axis, x.ndim):
+    numpy's reduction walks that axis row by row (slow for short rows, e.g. 10 classes), BLAS
+    does not. Long rows keep numpy's pairwise summation, which loses less precision."""
+    if x.ndim > 1 and x.shape[-1] <= 1024 and x.dtype.kind == "f" and _is_last_axis(axis, x.ndim):
         total = x @ np.ones(x.shape[-1], x.dtype)
         return total[..., None] if keepdims else total
     return x.sum(axis=axis, keepdims=keepdims)
