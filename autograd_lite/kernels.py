@@ -71,12 +71,27 @@ def _is_last_axis(axis, ndim: int) -> bool:
     return axis == (ndim - 1,) or axis == ndim - 1 or axis == -1 or axis == (-1,)
 
 
+_ONES: dict[tuple[int, str], np.ndarray] = {}
+
+
+def _ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of n ones, kept for reuse: sums below are products with it."""
+    key = (n, dtype.char)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) >= 64:
+            _ONES.clear()
+        ones = _ONES[key] = np.ones(n, dtype)
+        ones.flags.writeable = False
+    return ones
+
+
 def sum(x: np.ndarray, axis=None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
     """`x.sum(axis, keepdims)`. Over the last axis of a float array it is a product with ones:
     numpy's reduction walks that axis row by row (slow for short rows, e.g. 10 classes), BLAS
     does not. Long rows keep numpy's pairwise summation, which loses less precision."""
     if x.ndim > 1 and x.shape[-1] <= 1024 and x.dtype.kind == "f" and _is_last_axis(axis, x.ndim):
-        total = x @ np.ones(x.shape[-1], x.dtype)
+        total = x @ _ones(x.shape[-1], x.dtype)
         return total[..., None] if keepdims else total
     return x.sum(axis=axis, keepdims=keepdims)
 
@@ -135,6 +150,12 @@ def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:
         return x
     lead = x.ndim - len(shape)
     if x.shape[lead:] == shape:  # the common case, e.g. a bias: only leading axes were added
+        columns = math.prod(shape)
+        if columns and x.dtype.kind == "f" and x.flags.c_contiguous:
+            rows = x.reshape(-1, columns)  # a view, as x is contiguous
+            if rows.shape[0] <= 4096:  # column sums by BLAS, 2-3x faster than numpy's reduction
+                summed = _ones(rows.shape[0], x.dtype) @ rows
+                return summed if summed.shape == shape else summed.reshape(shape)
         summed = x.sum(axis=tuple(range(lead)))
         return summed if shape else np.asarray(summed)  # numpy returns a scalar from a full sum
     axes = tuple(range(lead)) + tuple(

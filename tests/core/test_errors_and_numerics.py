@@ -156,3 +156,23 @@ def test_float32_stays_float32_through_every_op_and_its_gradient():
     assert total.dtype == np.float32
     total.backward()
     assert a.grad.dtype == np.float32 and b.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("big", "small"), [
+    ((5, 3), (3,)), ((4, 2, 3), (2, 3)), ((4, 2, 3), (3,)), ((5000, 3), (3,)),   # leading axes only
+    ((4, 3), (1, 3)), ((2, 4, 3), (4, 1)), ((3, 4), ()),                          # kept axes of size 1
+])
+def test_sums_that_undo_broadcasting_match_numpy(big, small, dtype):
+    """Column sums run through BLAS on contiguous arrays of up to 4096 rows; every layout must
+    agree with numpy's own sum (a transposed copy is not contiguous and takes numpy's path)."""
+    rng = np.random.default_rng(len(big))
+    x = rng.normal(size=big).astype(dtype)
+    lead = len(big) - len(small)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(small) if n == 1 and big[lead + i] != 1)
+    expected = x.astype(np.float64).sum(axis=axes, keepdims=True).reshape(small)
+    tol = 1e-12 if dtype == np.float64 else 1e-4
+    for layout in (x, np.asfortranarray(x)):
+        got = Value(layout).sum_to(small).data
+        assert got.shape == small and got.dtype == dtype
+        np.testing.assert_allclose(got, expected, rtol=tol, atol=tol * len(x))
