@@ -177,7 +177,14 @@ def _chain_raw(order: list[Value]) -> None:
                     b._acc = c if previous is None else previous + c
                 else:
                     _accumulate(b, c, g)
-        else:
+        elif rules:  # three or more inputs, or params (axis, index, ...): one rule per input
+            parents = node.parents
+            inputs = [p._data for p in parents]
+            params = node._params or {}
+            for rule, parent in zip(rules, parents, strict=True):
+                if parent.requires_grad:
+                    _accumulate(parent, rule(g, out, *inputs, **params), g)
+        else:  # variadic ops (concatenate, stack) share one rule, told which input it is for
             parents = node.parents
             inputs = [p._data for p in parents]
             for argnum, parent in enumerate(parents):

@@ -93,13 +93,13 @@ def sum(x: np.ndarray, axis=None, keepdims: bool = False) -> np.ndarray:  # noqa
     if x.ndim > 1 and x.shape[-1] <= 1024 and x.dtype.kind == "f" and _is_last_axis(axis, x.ndim):
         total = x @ _ones(x.shape[-1], x.dtype)
         return total[..., None] if keepdims else total
-    return x.sum(axis=axis, keepdims=keepdims)
+    return np.add.reduce(x, axis=axis, keepdims=keepdims)
 
 
 def _finite_max(x: np.ndarray, axis) -> np.ndarray:
     """The max over `axis` with keepdims, replaced by 0 where it is infinite (all -inf rows)."""
-    m = x.max(axis=axis, keepdims=True)
-    if not np.isfinite(m).all():
+    m = np.maximum.reduce(x, axis=axis, keepdims=True)  # the ufunc itself: no Python wrapper
+    if not math.isfinite(np.add.reduce(m, axis=None)):  # one sum finds any inf or nan
         m = np.where(np.isfinite(m), m, 0)
     return m
 

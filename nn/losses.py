@@ -122,7 +122,7 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Value:
             labels = labels.astype(np.intp)
         else:
             raise TypeError(f"cross_entropy: target must be integer class indices, got dtype {labels.dtype}")
-    if n and (labels.min() < 0 or labels.max() >= classes):
+    if n and (np.minimum.reduce(labels) < 0 or np.maximum.reduce(labels) >= classes):
         raise ValueError(f"cross_entropy: class indices must lie in [0, {classes}), "
                          f"got values from {labels.min()} to {labels.max()}")
     if reduction in ("mean", "sum"):  # one fused, stable node; its gradient is softmax - onehot

@@ -24,7 +24,7 @@ def _affine_shapes(draw) -> tuple:
 
 
 def _check_affine(x, weight, bias) -> None:
-    sx, sw, sb = np.shape(x), np.shape(weight), np.shape(bias)
+    sx, sw, sb = F.shape(x), F.shape(weight), F.shape(bias)
     if len(sx) != 2 or len(sw) != 2 or sx[1] != sw[0] or sb != (sw[1],):
         raise ValueError(f"affine: expected x (n, k), W (k, m), b (m,); got shapes {sx}, {sw}, {sb}")
 
