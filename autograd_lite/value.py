@@ -400,7 +400,7 @@ def _cast(data: float | np.ndarray, dtype: Any) -> float | np.ndarray:
 _new = object.__new__
 
 
-def make(data: float | np.ndarray, op: Op, params: dict | None, a: Value,
+def make(data: float | np.ndarray, op: Op | None, params: dict | None, a: Value | None,
          b: Value | None = None, rest: tuple[Value, ...] | None = None) -> Value:
     """Record an op's output: a node with parents `a`, `b`, *`rest` (hot path, no checks)."""
     v = _new(Value)
@@ -421,17 +421,9 @@ def make(data: float | np.ndarray, op: Op, params: dict | None, a: Value,
 
 def leaf(data: float | np.ndarray, is_constant: bool = False) -> Value:
     """A Value that requires no grad and has no parents, from already-valid data (no checks)."""
-    v = _new(Value)
-    v._data = data
-    v._grad = None
-    v._a = v._b = v._rest = None
-    v._op = None
-    v._params = None
+    v = make(data, None, None, None)
     v.requires_grad = False
-    v.label = None
-    v.scope = STATE.scope
     v.is_constant = is_constant
-    v._acc = None
     return v
 
 

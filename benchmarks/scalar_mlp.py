@@ -45,8 +45,24 @@ def initial_weights(seed: int = 0) -> list[tuple[list[list[float]], list[float]]
             for nin, nout in zip(SIZES[:-1], SIZES[1:], strict=True)]
 
 
+# ----- the step both graph libraries run: SVM max-margin loss, L2 penalty, SGD ------------------------
+class GraphStep:
+    """The loss and update shared by the graph contestants; each supplies `scores`, `params`, `grads`."""
+
+    def loss(self):
+        losses = [(1 + -yi * s).relu() for yi, s in zip(self.y, self.scores(), strict=True)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        return data_loss + ALPHA * sum(p * p for p in self.params)
+
+    def __call__(self) -> float:
+        total, grads = self.grads()
+        for p, g in zip(self.params, grads, strict=True):
+            p.data -= LEARNING_RATE * g
+        return total
+
+
 # ----- contestant: micrograd ----------------------------------------------------------------------
-class MicrogradStep:
+class MicrogradStep(GraphStep):
     """micrograd's MLP, loss and update exactly as its README demo runs them."""
 
     def __init__(self, weights, X, y) -> None:
@@ -62,18 +78,9 @@ class MicrogradStep:
                 neuron.b.data = b
         self.params = self.model.parameters()
 
-    def loss(self):
+    def scores(self) -> list:
         V = self.V
-        scores = [self.model([V(a), V(b)]) for a, b in self.X]
-        losses = [(1 + -yi * s).relu() for yi, s in zip(self.y, scores, strict=True)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        return data_loss + ALPHA * sum(p * p for p in self.params)
-
-    def __call__(self) -> float:
-        total, grads = self.grads()
-        for p, g in zip(self.params, grads, strict=True):
-            p.data -= LEARNING_RATE * g
-        return total
+        return [self.model([V(a), V(b)]) for a, b in self.X]
 
     def grads(self) -> tuple[float, list[float]]:
         total = self.loss()
@@ -83,7 +90,7 @@ class MicrogradStep:
 
 
 # ----- contestant: autograd_lite, scalar Values -----------------------------------------------------
-class ScalarStep:
+class ScalarStep(GraphStep):
     """The same network built from autograd_lite scalar Values (no ``nn``: only core primitives)."""
 
     def __init__(self, weights, X, y) -> None:
@@ -101,17 +108,8 @@ class ScalarStep:
             x = acts if i == last else [a.relu() for a in acts]
         return x[0]
 
-    def loss(self):
-        scores = [self.score(x) for x in self.X]
-        losses = [(1 + -yi * s).relu() for yi, s in zip(self.y, scores, strict=True)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        return data_loss + ALPHA * sum(p * p for p in self.params)
-
-    def __call__(self) -> float:
-        total, grads = self.grads()
-        for p, g in zip(self.params, grads, strict=True):
-            p.data -= LEARNING_RATE * g
-        return total
+    def scores(self) -> list:
+        return [self.score(x) for x in self.X]
 
     def grads(self) -> tuple[float, list[float]]:
         total = self.loss()
