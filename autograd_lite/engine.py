@@ -145,27 +145,33 @@ def _propagate(root: Value, seed: Any, create_graph: bool) -> list[Value]:
 def _chain_raw(order: list[Value]) -> None:
     """The first-order chain rule on raw floats and arrays: the hot loop of every backward.
 
-    Nodes of one or two inputs without params (nearly every node of a scalar graph) call their
-    rules directly, without packing arguments.
+    Nodes of one input, or of two without params, call their rules directly without packing
+    arguments; that is nearly every node of a scalar graph or of an MLP.
     """
-    for index in range(len(order) - 1, -1, -1):
-        node = order[index]
-        g = node._acc
+    for node in reversed(order):
         op = node._op
-        if g is None or op is None:
+        if op is None:
+            continue
+        g = node._acc
+        if g is None:
             continue
         out = node._data
         rules = op._rules
-        if node._params is None and node._rest is None and rules:
-            a, b = node._a, node._b
-            if b is None:
-                if a.requires_grad:
-                    _accumulate(a, rules[0](g, out, a._data), g)
-                continue
+        a, b, params = node._a, node._b, node._params
+        if b is None and rules:  # one input: elementwise functions, reductions, reshapes
+            if a.requires_grad:
+                da = a._data
+                c = rules[0](g, out, da) if params is None else rules[0](g, out, da, **params)
+                if type(c) is float and type(da) is float:  # scalar graphs: add in place, no call
+                    previous = a._acc
+                    a._acc = c if previous is None else previous + c
+                else:
+                    _accumulate(a, c, g)
+        elif params is None and node._rest is None and rules:  # two inputs: the operators
             da, db = a._data, b._data
             if a.requires_grad:
                 c = rules[0](g, out, da, db)
-                if type(c) is float and type(da) is float:  # scalar graphs: add in place, no call
+                if type(c) is float and type(da) is float:
                     previous = a._acc
                     a._acc = c if previous is None else previous + c
                 else:
@@ -177,10 +183,10 @@ def _chain_raw(order: list[Value]) -> None:
                     b._acc = c if previous is None else previous + c
                 else:
                     _accumulate(b, c, g)
-        elif rules:  # three or more inputs, or params (axis, index, ...): one rule per input
+        elif rules:  # three or more inputs, or two with params: one rule per input
             parents = node.parents
             inputs = [p._data for p in parents]
-            params = node._params or {}
+            params = params or {}
             for rule, parent in zip(rules, parents, strict=True):
                 if parent.requires_grad:
                     _accumulate(parent, rule(g, out, *inputs, **params), g)
@@ -189,7 +195,7 @@ def _chain_raw(order: list[Value]) -> None:
             inputs = [p._data for p in parents]
             for argnum, parent in enumerate(parents):
                 if parent.requires_grad:
-                    _accumulate(parent, op.vjp(argnum, g, out, inputs, node._params), g)
+                    _accumulate(parent, op.vjp(argnum, g, out, inputs, params), g)
 
 
 def _accumulate(parent: Value, contribution: Any, g: Any) -> None:
@@ -198,7 +204,11 @@ def _accumulate(parent: Value, contribution: Any, g: Any) -> None:
     A leaf never keeps an array that another node holds too (rules may pass `g` through).
     """
     like = parent._data
-    if type(contribution) is not float or type(like) is not float:
+    kind = type(contribution)
+    if kind is np.ndarray:  # most often already fitted: same shape, the same dtype object
+        if type(like) is float or contribution.shape != like.shape or contribution.dtype is not like.dtype:
+            contribution = fit_grad(contribution, like)
+    elif kind is not float or type(like) is not float:
         contribution = fit_grad(contribution, like)
     previous = parent._acc
     if previous is not None:
