@@ -152,7 +152,7 @@ def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:
     if x.shape[lead:] == shape:  # the common case, e.g. a bias: only leading axes were added
         columns = math.prod(shape)
         if columns and x.dtype.kind == "f" and x.flags.c_contiguous:
-            rows = x.reshape(-1, columns)  # a view, as x is contiguous
+            rows = x if lead == 1 and x.ndim == 2 else x.reshape(-1, columns)  # a view: x is contiguous
             if rows.shape[0] <= 4096:  # column sums by BLAS, 2-3x faster than numpy's reduction
                 summed = _ones(rows.shape[0], x.dtype) @ rows
                 return summed if summed.shape == shape else summed.reshape(shape)
