@@ -183,13 +183,13 @@ def _chain_raw(order: list[Value]) -> None:
                     b._acc = c if previous is None else previous + c
                 else:
                     _accumulate(b, c, g)
-        elif rules:  # three or more inputs, or two with params: one rule per input
-            parents = node.parents
+        elif rules:  # three or more inputs (an affine layer), or two with params: one rule per input
+            parents = (a, b) if node._rest is None else (a, b, *node._rest)
             inputs = [p._data for p in parents]
-            params = params or {}
             for rule, parent in zip(rules, parents, strict=True):
                 if parent.requires_grad:
-                    _accumulate(parent, rule(g, out, *inputs, **params), g)
+                    c = rule(g, out, *inputs) if params is None else rule(g, out, *inputs, **params)
+                    _accumulate(parent, c, g)
         else:  # variadic ops (concatenate, stack) share one rule, told which input it is for
             parents = node.parents
             inputs = [p._data for p in parents]
