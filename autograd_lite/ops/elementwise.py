@@ -36,8 +36,10 @@ sigmoid = op("sigmoid", K.sigmoid,
              grads=lambda g, out, z: g * out * (1 - out),   # g'(z) = g(z)(1 - g(z)): tutorial, eq. 7
              domain=Domain(low=-5.0, high=5.0))
 
+# relu's mask comes from its output (out > 0 exactly where z > 0): in an MLP's backward the next
+# layer's weight gradient has just read that output, so it is in cache, while z is not.
 relu = op("relu", K.relu,
-          grads=lambda g, out, z: g * (F.raw(z) > 0),        # 1 where z > 0, else 0 (0 at z = 0)
+          grads=lambda g, out, z: g * (F.raw(out) > 0),      # 1 where z > 0, else 0 (0 at z = 0)
           domain=Domain(avoid=(0.0,), margin=0.1))
 
 
