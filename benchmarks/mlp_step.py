@@ -262,7 +262,7 @@ def run_batch(batch: int, rounds: int, sample_seconds: float, seed: int) -> dict
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, nargs="+", default=[32, 256, 1797])
-    parser.add_argument("--rounds", type=int, default=7, help="interleaved timing rounds (medians reported)")
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved timing rounds (medians reported)")
     parser.add_argument("--sample-seconds", type=float, default=0.1, help="length of one timed sample")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
