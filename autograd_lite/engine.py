@@ -1,26 +1,48 @@
-"""Reverse-mode differentiation: topological order, backward, and ``grad`` for higher orders.
+"""The engine: backpropagation, the tutorial's section 8, as a loop over the recorded graph.
 
-Everything is iterative (a chain of a million nodes is fine). The chain rule runs over the
-nodes in reverse topological order, so a node's gradient is complete — the sum over all its
-consumers — before it is passed on to its own inputs.
+Section 8 in terms of this code:
+
+1. *The feedforward pass* is your own code: every op on Values records a node (`Value` holds the
+   op, its inputs and its output; see `autograd_lite.op`), so ``J = loss(h(x))`` leaves behind
+   the whole computation, from the parameters θ, b to J.
+2. *The output layer's δ* is the seed: ``∂J/∂J = 1`` (`seed`).
+3. *The backward pass* is `chain_rule`: it visits the nodes in reverse topological order (J
+   first, every node before its inputs), so by the time a node is reached every node that used
+   it has already passed back its share, and its gradient is complete — the section's δ⁽ˡ⁾ is the
+   gradient at a layer's pre-activation. Each node hands each input ``g × ∂node/∂input``, which
+   its op's rule computes; an input used twice receives two contributions, and they add up.
+   The ``(θ⁽ˡ⁾)ᵀ δ⁽ˡ⁺¹⁾`` of step 3 is matmul's rule, the ``⊙ g'(·)`` is the activation's.
+4. *The partial derivatives* Δθ = δ hᵀ and Δb = δ are what the parameters receive, left in
+   ``.grad`` by `backward` (or returned by `grad`, which also keeps a graph of the gradient
+   itself with ``create_graph=True``, for second derivatives).
+
+Everything is iterative, so a chain of a million nodes is fine. `chain_rule` is the reference:
+``create_graph=True``, ``viz.backward_steps`` and the tests use it. ``backward()`` and
+first-order ``grad()`` run the same arithmetic in `autograd_lite.fastpath`, which is unrolled for
+speed and checked against this loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
+from . import fastpath
 from . import kernels as K
 from .modes import enable_grad, no_grad
-from .value import Value, as_data, lift
+from .value import Value, as_data, data_of, lift
 
 _FINISHED = object()  # on the DFS stack: "the node below me has had all its inputs ordered"
 
 
-def topological_order(root: Value) -> list[Value]:
-    """The nodes that require grad reachable from `root`, each after all of its inputs (root last)."""
+def topological_order(root: Value, *, all_nodes: bool = False) -> list[Value]:
+    """The nodes reachable from `root`, each after all of its inputs (root last; inputs in argument order).
+
+    Only nodes that require grad — those backward visits — unless `all_nodes` (inputs and
+    constants too, as a drawing shows them). An iterative depth-first search.
+    """
     order: list[Value] = []
     visited: set[Value] = set()
     stack: list = [root]
@@ -35,20 +57,17 @@ def topological_order(root: Value) -> list[Value]:
         visit(node)
         push(node)
         push(_FINISHED)
-        a = node._a  # parents in slots (see Value): a, b, then any more
-        if a is None:
-            continue
-        if a.requires_grad and a not in visited:
-            push(a)
-        b = node._b
-        if b is None:
-            continue
-        if b.requires_grad and b not in visited:
-            push(b)
+        # parents live in slots (see Value): a, b, then any more; pushed last-first so `a` is ordered first
         if node._rest is not None:
-            for parent in node._rest:
-                if parent.requires_grad and parent not in visited:
+            for parent in reversed(node._rest):
+                if (all_nodes or parent.requires_grad) and parent not in visited:
                     push(parent)
+        b = node._b
+        if b is not None and (all_nodes or b.requires_grad) and b not in visited:
+            push(b)
+        a = node._a
+        if a is not None and (all_nodes or a.requires_grad) and a not in visited:
+            push(a)
     return order
 
 
@@ -59,52 +78,8 @@ def backward_order(root: Value) -> list[Value]:
     return order
 
 
-def fit_grad(contribution: Any, like: Any) -> Any:
-    """Shape a raw gradient contribution like the data of the input it is for.
-
-    Sums away broadcast axes (the one shared helper for broadcasting's gradient), casts to the
-    input's dtype, and gives a Python float for a float input.
-    """
-    if type(like) is float:
-        return contribution if type(contribution) is float else float(np.sum(contribution))
-    if type(contribution) is not np.ndarray:
-        contribution = np.asarray(contribution, dtype=like.dtype)
-    if contribution.shape != like.shape:
-        if contribution.shape[contribution.ndim - like.ndim:] != like.shape and not _reduces_to(
-                contribution.shape, like.shape):  # a rule gave less than the broadcast shape
-            contribution = np.broadcast_to(contribution, np.broadcast_shapes(contribution.shape, like.shape))
-        contribution = K.sum_to(contribution, like.shape)
-    if contribution.dtype != like.dtype:
-        contribution = contribution.astype(like.dtype)
-    return contribution
-
-
-def _reduces_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
-    """True when `shape` is `target` broadcast (so summing axes gets back to `target`)."""
-    if len(shape) < len(target):
-        return False
-    for have, want in zip(shape[len(shape) - len(target):], target, strict=True):
-        if have != want and want != 1:
-            return False
-    return True
-
-
-def _fit_value(contribution: Any, like: Any) -> Value:
-    """`fit_grad` for ``create_graph=True``: the same reductions, as recorded ops."""
-    c = lift(contribution)
-    if type(like) is float:
-        return c if type(c._data) is float else _ops.sum_to(c, None)
-    if c.shape != like.shape:
-        full = np.broadcast_shapes(c.shape, like.shape)
-        if full != c.shape:
-            c = c.broadcast_to(full)
-        c = c.sum_to(like.shape)
-    if c.dtype != like.dtype:
-        c = c.astype(like.dtype)
-    return c
-
-
-def _seed(root: Value, grad: Any, where: str) -> Any:
+def seed(root: Value, grad: Any, where: str) -> Any:
+    """The gradient backward starts from, ∂root/∂root: 1 for a one-number root, else `grad` checked."""
     data = root._data
     if grad is None:
         if type(data) is not float and data.size != 1:
@@ -112,134 +87,78 @@ def _seed(root: Value, grad: Any, where: str) -> Any:
                 f"{where}: the output has shape {data.shape}; pass grad= (an array of that shape), "
                 "or reduce it to one number first (e.g. .sum() or .mean())"
             )
-        return 1.0 if type(data) is float else np.array(1, dtype=data.dtype).reshape(data.shape)
-    if isinstance(grad, Value) and grad.requires_grad:
-        seed = grad
+        return 1.0 if type(data) is float else np.ones_like(data)
+    if isinstance(grad, Value) and grad.requires_grad:  # a seed with a graph, for higher orders
+        given, shape = grad, grad.shape
     else:
-        seed = as_data(grad, where=f"{where} grad")
-    if np.shape(_data_of(seed)) != root.shape:
-        raise ValueError(f"{where}: grad has shape {np.shape(_data_of(seed))}, the output has shape {root.shape}")
-    if isinstance(seed, Value):
-        return seed
-    if type(data) is float:
-        return float(seed)
-    return np.asarray(seed, dtype=data.dtype)
+        given = as_data(grad, where=f"{where} grad")
+        shape = np.shape(given)
+    if shape != root.shape:
+        raise ValueError(f"{where}: grad has shape {shape}, the output has shape {root.shape}")
+    if isinstance(given, Value):
+        return given
+    return float(given) if type(data) is float else np.asarray(given, dtype=data.dtype)
 
 
-def _data_of(x: Any) -> Any:
-    return x._data if isinstance(x, Value) else x
+def add_grad(total: Any, contribution: Any) -> Any:
+    """The sum of the contributions into a node: the first one, then each added to the total."""
+    return contribution if total is None else total + contribution
 
 
-def _propagate(root: Value, seed: Any, create_graph: bool) -> list[Value]:
-    """Run the chain rule from `root`, leaving d(root)/d(node) in each node's ``_acc``.
+def fit(contribution: Any, like: Value, create_graph: bool) -> Any:
+    """Shape a rule's result like the input it is for (`kernels.fit_grad`, or the same as recorded ops)."""
+    if not create_graph:
+        return K.fit_grad(contribution, like._data)
+    c = lift(contribution)
+    if type(like._data) is float:
+        return c if type(c._data) is float else c.sum_to(None)
+    if c.shape != like.shape:
+        full = np.broadcast_shapes(c.shape, like.shape)
+        if full != c.shape:
+            c = c.broadcast_to(full)
+        c = c.sum_to(like.shape)
+    return c if c.dtype == like.dtype else c.astype(like.dtype)
 
-    Returns the topological order; the caller reads ``_acc`` and must clear it (``_release``).
-    Gradients are summed in a slot of each node rather than in a dict; it is None at rest.
+
+def chain_rule(root: Value, grad: Any = None, *, create_graph: bool = False, where: str = "chain_rule"
+               ) -> Iterator[tuple[Value, Any, list[tuple[Value, Any]]]]:
+    """The chain rule, one node at a time: yields ``(node, gradient, [(input, contribution), ...])``.
+
+    The reference loop (see the module docstring), seeded with ``∂root/∂root`` (`grad`, or 1).
+    With ``create_graph=True`` the rules run on the Values themselves, so every contribution is
+    recorded and can be differentiated again. `where` names the caller in error messages.
     """
-    order = topological_order(root)
-    root._acc = seed
-    (_chain_values if create_graph else _chain_raw)(order)
-    return order
-
-
-def _chain_raw(order: list[Value]) -> None:
-    """The first-order chain rule on raw floats and arrays: the hot loop of every backward.
-
-    Nodes of one input, or of two without params, call their rules directly without packing
-    arguments; that is nearly every node of a scalar graph or of an MLP.
-    """
-    for node in reversed(order):
-        op = node._op
-        if op is None:
-            continue
-        g = node._acc
-        if g is None:
-            continue
-        out = node._data
-        rules = op._rules
-        a, b, params = node._a, node._b, node._params
-        if b is None and rules:  # one input: elementwise functions, reductions, reshapes
-            if a.requires_grad:
-                da = a._data
-                c = rules[0](g, out, da) if params is None else rules[0](g, out, da, **params)
-                if type(c) is float and type(da) is float:  # scalar graphs: add in place, no call
-                    previous = a._acc
-                    a._acc = c if previous is None else previous + c
-                else:
-                    _accumulate(a, c, g)
-        elif params is None and node._rest is None and rules:  # two inputs: the operators
-            da, db = a._data, b._data
-            if a.requires_grad:
-                c = rules[0](g, out, da, db)
-                if type(c) is float and type(da) is float:
-                    previous = a._acc
-                    a._acc = c if previous is None else previous + c
-                else:
-                    _accumulate(a, c, g)
-            if b.requires_grad:
-                c = rules[1](g, out, da, db)
-                if type(c) is float and type(db) is float:
-                    previous = b._acc
-                    b._acc = c if previous is None else previous + c
-                else:
-                    _accumulate(b, c, g)
-        elif rules:  # three or more inputs (an affine layer), or two with params: one rule per input
-            parents = (a, b) if node._rest is None else (a, b, *node._rest)
-            inputs = [p._data for p in parents]
-            for rule, parent in zip(rules, parents, strict=True):
-                if parent.requires_grad:
-                    c = rule(g, out, *inputs) if params is None else rule(g, out, *inputs, **params)
-                    _accumulate(parent, c, g)
-        else:  # variadic ops (concatenate, stack) share one rule, told which input it is for
+    start = seed(root, grad, where)
+    grads: dict[Value, Any] = {root: lift(start) if create_graph else data_of(start)}
+    for node in backward_order(root):
+        g = grads[node]  # complete: every consumer of `node` came earlier
+        sent: list[tuple[Value, Any]] = []
+        if node._op is not None:
             parents = node.parents
-            inputs = [p._data for p in parents]
+            out, inputs = (node, parents) if create_graph else (node._data, [p._data for p in parents])
             for argnum, parent in enumerate(parents):
                 if parent.requires_grad:
-                    _accumulate(parent, op.vjp(argnum, g, out, inputs, params), g)
+                    contribution = fit(node._op.vjp(argnum, g, out, inputs, node._params), parent, create_graph)
+                    grads[parent] = add_grad(grads.get(parent), contribution)
+                    sent.append((parent, contribution))
+        yield node, g, sent
 
 
-def _accumulate(parent: Value, contribution: Any, g: Any) -> None:
-    """Add a raw contribution to `parent`'s gradient, shaped like its data.
+def local_grads(node: Value, upstream: Any = None) -> tuple[Any, ...]:
+    """Evaluate `node`'s rule for each of its parents: upstream × d(node)/d(parent).
 
-    A leaf never keeps an array that another node holds too (rules may pass `g` through).
+    With the default upstream of ones this is the local derivative on each incoming edge (for
+    scalars: ∂out/∂in). Results are reduced to each parent's shape, as backward does; a parent
+    that does not require grad (a constant, an input) gets None, as backward skips it.
     """
-    like = parent._data
-    kind = type(contribution)
-    if kind is np.ndarray:  # most often already fitted: same shape, the same dtype object
-        if type(like) is float or contribution.shape != like.shape or contribution.dtype is not like.dtype:
-            contribution = fit_grad(contribution, like)
-    elif kind is not float or type(like) is not float:
-        contribution = fit_grad(contribution, like)
-    previous = parent._acc
-    if previous is not None:
-        parent._acc = previous + contribution
-    elif parent._op is None and type(contribution) is np.ndarray and (
-            contribution is g or contribution.base is not None):
-        parent._acc = contribution.copy()
-    else:
-        parent._acc = contribution
-
-
-def _chain_values(order: list[Value]) -> None:
-    """The chain rule with Values (``create_graph=True``): every step is recorded, so the
-    gradients can be differentiated again."""
-    for index in range(len(order) - 1, -1, -1):
-        node = order[index]
-        g = node._acc
-        op = node._op
-        if g is None or op is None:
-            continue
-        parents = node.parents
-        for argnum, parent in enumerate(parents):
-            if parent.requires_grad:
-                contribution = _fit_value(op.vjp(argnum, g, node, parents, node._params), parent._data)
-                previous = parent._acc
-                parent._acc = contribution if previous is None else previous + contribution
-
-
-def _release(order: list[Value]) -> None:
-    for node in order:
-        node._acc = None
+    if node._op is None:
+        return ()
+    out = node._data
+    upstream = (1.0 if type(out) is float else np.ones_like(out)) if upstream is None else lift(upstream)._data
+    parents = node.parents
+    inputs = [p._data for p in parents]
+    return tuple(fit(node._op.vjp(i, upstream, out, inputs, node._params), p, False) if p.requires_grad else None
+                 for i, p in enumerate(parents))
 
 
 def backward(root: Value, grad: Any = None) -> None:
@@ -254,24 +173,15 @@ def backward(root: Value, grad: Any = None) -> None:
             "backward: this Value does not require grad (its inputs have requires_grad=False, "
             "or it was computed under no_grad())"
         )
-    seed = _seed(root, grad, "backward")
-    if isinstance(seed, Value):
-        seed = seed._data
+    start = seed(root, grad, "backward")
+    order = topological_order(root)
     with no_grad():
-        order = []
-        try:
-            order = _propagate(root, seed, create_graph=False)
-        except BaseException:
-            _release(topological_order(root))
-            raise
-    for node in order:
-        g = node._acc
-        node._acc = None
+        found = fastpath.gradients(order, root, data_of(start))
+    for node, g in zip(order, found, strict=True):
         if node._op is not None:
-            node._grad = g
+            node._grad = g  # an intermediate's gradient is replaced
         elif g is not None:
-            previous = node._grad
-            node._grad = g if previous is None else previous + g
+            node._grad = add_grad(node._grad, g)  # a leaf's accumulates across calls
 
 
 def grad(output: Value, inputs: Value | Sequence[Value], grad_output: Any = None,
@@ -289,25 +199,19 @@ def grad(output: Value, inputs: Value | Sequence[Value], grad_output: Any = None
             raise TypeError(f"grad: inputs[{i}] is a {type(x).__name__}, not a Value")
     if not output.requires_grad:
         return tuple(_zeros_like(x, create_graph) for x in inputs)
-    seed = _seed(output, grad_output, "grad")
     if create_graph:
-        mode, seed = enable_grad(), lift(seed)
+        with enable_grad():
+            found = {node: g for node, g, _ in chain_rule(output, grad_output, create_graph=True, where="grad")}
     else:
-        mode, seed = no_grad(), (seed._data if isinstance(seed, Value) else seed)
-    order = topological_order(output)
-    try:
-        with mode:
-            _propagate(output, seed, create_graph)
-        found = {id(node): node._acc for node in order}
-    finally:
-        _release(order)
-    return tuple(_zeros_like(x, create_graph) if found.get(id(x)) is None else found[id(x)] for x in inputs)
+        start = seed(output, grad_output, "grad")
+        order = topological_order(output)
+        with no_grad():
+            grads = fastpath.gradients(order, output, data_of(start))
+        found = dict(zip(order, grads, strict=True))
+    return tuple(_zeros_like(x, create_graph) if found.get(x) is None else found[x] for x in inputs)
 
 
 def _zeros_like(x: Value, as_value: bool) -> Any:
     data = x._data
     zero = 0.0 if type(data) is float else np.zeros_like(data)
     return lift(zero) if as_value else zero
-
-
-from . import ops as _ops  # noqa: E402

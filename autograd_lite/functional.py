@@ -1,7 +1,9 @@
-"""Functions that work alike on raw data (floats, arrays) and on Values.
+"""Functions that work alike on raw data, on Values and on symbols: the language rules are written in.
 
-Derivative rules are written with these and with plain operators, so one rule serves the fast
-first-order backward (raw arrays, no graph) and ``create_graph=True`` (Values, recorded ops).
+Each function runs its numeric kernel on raw floats and arrays (the fast first-order backward)
+and applies the registered op to Values (``create_graph=True``) and to symbols (formulas), so one
+rule written with these and with operators has all three readings. Masks (`sign`, `inside`, and
+comparisons of Values) are constants: they carry no gradient.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from typing import Any
 import numpy as np
 
 from . import kernels as K
-from .value import Value
+from . import symbols
+from .op import get_op
+from .value import Value, data_of
+
+_TRACED = (Value, symbols.Expr)  # not raw data: apply the op instead of the kernel
 
 
 def raw(x: Any) -> Any:
     """The data behind `x`: a constant for masks and shapes, which carry no gradient."""
-    return x._data if isinstance(x, Value) else x
+    return data_of(x)
 
 
 def shape(x: Any) -> tuple[int, ...]:
@@ -24,41 +30,41 @@ def shape(x: Any) -> tuple[int, ...]:
 
 
 def exp(x: Any) -> Any:
-    if type(x) is np.ndarray:
-        return np.exp(x)
-    return x.exp() if isinstance(x, Value) else K.exp(x)
+    return get_op("exp")(x) if isinstance(x, _TRACED) else K.exp(x)
 
 
 def log(x: Any) -> Any:
-    return x.log() if isinstance(x, Value) else K.log(x)
+    return get_op("log")(x) if isinstance(x, _TRACED) else K.log(x)
 
 
 def sigmoid(x: Any) -> Any:
-    return x.sigmoid() if isinstance(x, Value) else K.sigmoid(x)
+    return get_op("sigmoid")(x) if isinstance(x, _TRACED) else K.sigmoid(x)
 
 
 def softmax(x: Any, axis: Any = -1) -> Any:
-    return x.softmax(axis) if isinstance(x, Value) else K.softmax(x, axis)
+    return get_op("softmax")(x, axis=axis) if isinstance(x, _TRACED) else K.softmax(x, axis)
 
 
 def log_softmax(x: Any, axis: Any = -1) -> Any:
-    return x.log_softmax(axis) if isinstance(x, Value) else K.log_softmax(x, axis)
+    return get_op("log_softmax")(x, axis=axis) if isinstance(x, _TRACED) else K.log_softmax(x, axis)
 
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
     if type(x) is np.ndarray:
         return K.sum(x, axis, keepdims)
-    return x.sum(axis, keepdims) if isinstance(x, Value) else np.sum(x, axis=axis, keepdims=keepdims)
+    if isinstance(x, _TRACED):
+        return get_op("sum")(x, axis=axis, keepdims=keepdims)
+    return np.sum(x, axis=axis, keepdims=keepdims)
 
 
 def reshape(x: Any, new_shape: tuple[int, ...]) -> Any:
-    return np.reshape(x, new_shape) if type(x) is float else x.reshape(new_shape)  # a method on both
+    if isinstance(x, _TRACED):
+        return get_op("reshape")(x, shape=new_shape)
+    return np.reshape(x, new_shape) if type(x) is float else x.reshape(new_shape)
 
 
 def transpose(x: Any, axes: tuple[int, ...] | None = None) -> Any:
-    if isinstance(x, Value):
-        return x.transpose(*(axes or ()))
-    return x.transpose(axes)
+    return get_op("transpose")(x, axes=axes) if isinstance(x, _TRACED) else x.transpose(axes)
 
 
 def swap_last(x: Any) -> Any:
@@ -72,13 +78,15 @@ def swap_last(x: Any) -> Any:
 
 
 def broadcast_to(x: Any, new_shape: tuple[int, ...]) -> Any:
-    if isinstance(x, Value):
-        return x.broadcast_to(new_shape)
+    if isinstance(x, _TRACED):
+        return get_op("broadcast_to")(x, shape=new_shape)
     return K.broadcast_to(np.asarray(x), new_shape)
 
 
 def sum_to(x: Any, new_shape: tuple[int, ...]) -> Any:
-    return x.sum_to(new_shape) if isinstance(x, Value) else K.sum_to(np.asarray(x), new_shape)
+    if isinstance(x, _TRACED):
+        return get_op("sum_to")(x, shape=new_shape)
+    return K.sum_to(np.asarray(x), new_shape)
 
 
 def expand_reduced(g: Any, input_shape: tuple[int, ...], axis: tuple[int, ...] | None,
@@ -90,27 +98,40 @@ def expand_reduced(g: Any, input_shape: tuple[int, ...], axis: tuple[int, ...] |
 
 
 def where(condition: Any, a: Any, b: Any) -> Any:
-    if isinstance(a, Value) or isinstance(b, Value):
-        from .ops import where as where_op
-
-        return where_op(condition, a, b)
+    if isinstance(a, _TRACED) or isinstance(b, _TRACED):
+        return get_op("where")(a, b, condition=condition)
     return np.where(condition, a, b)
 
 
 def getitem(x: Any, index: Any) -> Any:
-    return x[index]
+    return get_op("getitem")(x, index=index) if isinstance(x, _TRACED) else x[index]
 
 
 def index_add(x: Any, index: tuple, new_shape: tuple[int, ...]) -> Any:
     """Zeros of `new_shape` with `x` added at `index` (repeats accumulate): getitem's derivative."""
-    if isinstance(x, Value):
-        from .ops import index_add as index_add_op
-
-        return index_add_op(x, index, new_shape)
+    if isinstance(x, _TRACED):
+        return get_op("index_add")(x, index=index, shape=new_shape)
     return K.index_add(np.asarray(x), index, new_shape)
 
 
 def astype(x: Any, dtype: Any) -> Any:
-    if isinstance(x, Value):
-        return x.astype(dtype)
-    return np.asarray(x).astype(dtype)
+    return get_op("astype")(x, dtype=dtype) if isinstance(x, _TRACED) else np.asarray(x).astype(dtype)
+
+
+def sign(x: Any) -> Any:
+    """-1, 0 or 1 (0 at 0), as a constant mask: the derivative of |x|."""
+    if isinstance(x, symbols.Expr):
+        return symbols.sign(x)
+    return K.sign(data_of(x))
+
+
+def inside(x: Any, low: float | None, high: float | None) -> Any:
+    """1 where low <= x <= high (None: unbounded), else 0, as a constant mask: where clip passes gradient."""
+    if isinstance(x, symbols.Expr):
+        mask = symbols.ONE
+        if low is not None:
+            mask = mask * (x >= low)
+        if high is not None:
+            mask = mask * (x <= high)
+        return mask
+    return K.inside(data_of(x), low, high)

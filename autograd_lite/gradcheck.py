@@ -21,6 +21,13 @@ class GradcheckError(AssertionError):
     """The analytical gradient of some input element disagrees with central differences."""
 
 
+def first_mismatch(analytical: Any, numerical: Any, atol: float, rtol: float) -> tuple[int, ...] | None:
+    """The index of the first element where |analytical - numerical| > atol + rtol·|numerical|, or None."""
+    a, n = np.asarray(analytical, dtype=np.float64), np.asarray(numerical, dtype=np.float64)
+    bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))
+    return tuple(int(k) for k in np.argwhere(bad)[0]) if np.any(bad) else None
+
+
 def _leaf(x: Any, requires_grad: bool) -> Value:
     label = x.label if isinstance(x, Value) else None
     return Value(x.data if isinstance(x, Value) else as_data(x, where="numerical_grad input"),
@@ -90,10 +97,9 @@ def gradcheck(f: Callable[..., Value], *inputs: Any, eps: float = 1e-6, atol: fl
     analytical = grad(out, values)
     numerical = numerical_grad(f, *values, eps=eps)
     for i, (a, n) in enumerate(zip(analytical, numerical, strict=True)):
-        a_arr, n_arr = np.asarray(a, dtype=np.float64), np.asarray(n, dtype=np.float64)
-        bad = ~(np.abs(a_arr - n_arr) <= atol + rtol * np.abs(n_arr))
-        if np.any(bad):
-            where = tuple(int(k) for k in np.argwhere(bad)[0])
+        where = first_mismatch(a, n, atol, rtol)
+        if where is not None:
+            a_arr, n_arr = np.asarray(a, dtype=np.float64), np.asarray(n, dtype=np.float64)
             name = f"input {i}" + (f" ({values[i].label})" if values[i].label else "")
             raise GradcheckError(
                 f"gradcheck: {name}, element {where}: analytical {a_arr[where]:.8g} "

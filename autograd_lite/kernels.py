@@ -144,6 +144,36 @@ def softmax(x: np.ndarray, axis=-1) -> np.ndarray:
     return _restore(out, shape)
 
 
+def fit_grad(contribution: Any, like: Any) -> Any:
+    """Shape a raw gradient contribution like the data of the input it is for.
+
+    The one helper for broadcasting's gradient: it sums away broadcast axes (a rule never has
+    to), casts to the input's dtype, and gives a Python float for a Python-float input.
+    """
+    if type(like) is float:
+        return contribution if type(contribution) is float else float(np.sum(contribution))
+    if type(contribution) is not np.ndarray:
+        contribution = np.asarray(contribution, dtype=like.dtype)
+    if contribution.shape != like.shape:
+        if contribution.shape[contribution.ndim - like.ndim:] != like.shape and not _reduces_to(
+                contribution.shape, like.shape):  # a rule gave less than the broadcast shape
+            contribution = np.broadcast_to(contribution, np.broadcast_shapes(contribution.shape, like.shape))
+        contribution = sum_to(contribution, like.shape)
+    if contribution.dtype != like.dtype:
+        contribution = contribution.astype(like.dtype)
+    return contribution
+
+
+def _reduces_to(shape: Shape, target: Shape) -> bool:
+    """True when `shape` is `target` broadcast (so summing axes gets back to `target`)."""
+    if len(shape) < len(target):
+        return False
+    for have, want in zip(shape[len(shape) - len(target):], target, strict=True):
+        if have != want and want != 1:
+            return False
+    return True
+
+
 def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:
     """Sum a broadcast array back down to `shape`: the one helper that undoes broadcasting."""
     if x.shape == shape:
@@ -180,6 +210,11 @@ def broadcast_to(x: np.ndarray, shape: Shape) -> np.ndarray:
     out = np.empty(shape, dtype=x.dtype)
     out[...] = x
     return out
+
+
+def cast(x, dtype: np.dtype):
+    """`x` as an array of `dtype` (a Python float becomes a 0-d array)."""
+    return np.asarray(x, dtype=dtype) if type(x) is float else x.astype(dtype)
 
 
 def has_advanced_index(index: tuple) -> bool:

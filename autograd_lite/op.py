@@ -1,10 +1,12 @@
 """The op registry: the one door through which every primitive, built-in or yours, is defined.
 
-An op is its forward (on raw floats/arrays), one derivative rule per input, and the domain its
-property tests draw inputs from. Rules have the signature ``rule(g, out, *inputs, **params)``
-and return ``g`` times d(out)/d(input): the vector-Jacobian product. They are written with
-operators and ``autograd_lite.functional`` so they run on raw arrays (fast first-order
-backward) and on Values (``create_graph=True``: second derivatives) alike.
+An op is complete in one place: its forward (on raw floats/arrays), one derivative rule per
+input, the checks that turn user arguments into one canonical form (`normalize`), how formulas
+print it, and the domain its property tests draw inputs from. Rules have the signature
+``rule(g, out, *inputs, **params)`` and return ``g`` times d(out)/d(input): the vector-Jacobian
+product. They are written with operators and ``autograd_lite.functional``, so each rule has
+three readings: on raw arrays (the fast first-order backward), on Values
+(``create_graph=True``: second derivatives) and on symbols (the formula a drawing shows).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import symbols
 from .modes import STATE
 from .value import Value, leaf, lift, make
 
@@ -22,16 +25,6 @@ Rule = Callable[..., Any]
 
 _REGISTRY: dict[str, Op] = {}
 _NUMERIC_ERRORS = (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError)
-
-
-def _normalize(out: Any, datas: Sequence[Any]) -> float | np.ndarray:
-    """numpy hands back scalars from 0-d work: floats stay floats, anything else an array."""
-    if type(out) is np.float64:
-        for d in datas:
-            if type(d) is not float:
-                return np.asarray(out)
-        return float(out)
-    return np.asarray(out)
 
 
 @dataclass(frozen=True)
@@ -69,121 +62,154 @@ class Domain:
 class Op:
     """A primitive: ``forward(*arrays, **params)`` and one vector-Jacobian rule per input.
 
-    Call it on Values, numbers or arrays to apply it: ``op(x, y, axis=0)``. `variadic` ops
-    take any number of inputs and a single rule called with ``argnum=i``.
+    Call it on Values, numbers or arrays to apply it: ``op(x, y, axis=0)``; on symbols it gives
+    its formula. `normalize(*arrays, **params)` checks the arguments and returns them in
+    canonical form (or None to keep them). `variadic` ops take any number of inputs and a single
+    rule called with ``argnum=i``. `symbol` and `latex` say how formulas print it (``σ``, ``\\sigma``;
+    a LaTeX template may place the argument with ``{0}``); `formula`, when given, builds the
+    formula from the inputs' formulas instead (``operator.add`` for ``a + b``).
     """
 
     name: str
     forward: Callable[..., Any]
     grads: tuple[Rule, ...] | Rule
     domain: Domain | None = None
-    check: Callable[..., None] | None = None
+    normalize: Callable[..., dict | None] | None = None
     variadic: bool = False
     doc: str = ""
-    _rules: tuple[Rule, ...] = field(init=False, repr=False)
+    symbol: str | None = None
+    latex: str | None = None
+    formula: Callable[..., Any] | None = None
+    rules: tuple[Rule, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.variadic:
             if not callable(self.grads):
                 raise TypeError(f"op {self.name!r}: a variadic op takes one rule, called with argnum=i")
-            self._rules = ()
+            self.rules = ()
         else:
             rules = (self.grads,) if callable(self.grads) else tuple(self.grads)
             if not rules or not all(callable(r) for r in rules):
                 raise TypeError(f"op {self.name!r}: grads must be one callable rule per input")
-            self._rules = rules
+            self.rules = rules
 
     @property
     def arity(self) -> int | None:
         """The number of differentiable inputs (None for variadic ops)."""
-        return None if self.variadic else len(self._rules)
+        return None if self.variadic else len(self.rules)
 
     def __call__(self, *inputs: Any, **params: Any) -> Value:
-        if not self.variadic and len(inputs) != len(self._rules):
-            raise TypeError(f"{self.name}: takes {len(self._rules)} input(s), got {len(inputs)}")
-        if len(inputs) == 1:  # reductions, softmax, reshape, getitem...: one input with params
-            x = inputs[0]
-            values = (x if isinstance(x, Value) else lift(x),)
-            datas = (values[0]._data,)
-            requires = values[0].requires_grad
-        else:
-            values = tuple([x if isinstance(x, Value) else lift(x) for x in inputs])
-            datas = tuple([v._data for v in values])
-            requires = False
-            for v in values:
-                if v.requires_grad:
-                    requires = True
-                    break
-        if self.check is not None:
-            self.check(*datas, **params)
+        """Apply the op: lift the inputs, normalize the params, run the forward, record the node."""
+        if not self.variadic and len(inputs) != len(self.rules):
+            raise TypeError(f"{self.name}: takes {len(self.rules)} input(s), got {len(inputs)}")
+        values, requires_grad = [], False
+        for x in inputs:
+            if not isinstance(x, Value):
+                if isinstance(x, symbols.Expr):  # read symbolically: the formula, not a node
+                    return symbols.op_formula(self, inputs, params)
+                x = lift(x)  # numbers and arrays become constants
+            values.append(x)
+            requires_grad = requires_grad or x.requires_grad
+        datas = [v._data for v in values]
+        if self.normalize is not None:
+            params = self.normalize(*datas, **params) or params
+        out = self.run_forward(datas, params)
+        if not (requires_grad and STATE.grad_enabled):
+            return leaf(out)
+        rest = tuple(values[2:]) if len(values) > 2 else None
+        return make(out, self, params or None, values[0], values[1] if len(values) > 1 else None, rest)
+
+    def run_forward(self, datas: Sequence[Any], params: dict) -> float | np.ndarray:
+        """The forward on raw data, with numpy's errors explained and its scalars normalized."""
         try:
             out = self.forward(*datas, **params)
         except _NUMERIC_ERRORS as error:
-            raise self._explain(error, datas) from None
+            raise self.explain_error(error, datas) from None
         if type(out) is not float and type(out) is not np.ndarray:
-            out = _normalize(out, datas)
-        if requires and STATE.grad_enabled:
-            n = len(values)
-            if n == 1:
-                return make(out, self, params or None, values[0])
-            return make(out, self, params or None, values[0], values[1], values[2:] if n > 2 else None)
-        return leaf(out)
+            out = _normalize_output(out, datas)
+        return out
 
-    # The two methods below are __call__ unrolled for one and two inputs without params: the
-    # operators and elementwise methods of Value, i.e. nearly every node of a scalar graph.
+    def explain_error(self, error: Exception, datas: Sequence[Any]) -> Exception:
+        """The numpy/math error re-raised with this op's name and the input shapes."""
+        shapes = ", ".join(str(np.shape(d)) for d in datas)
+        return type(error)(f"{self.name}: {error} (input shapes: {shapes})")
+
+    def vjp(self, argnum: int, g: Any, out: Any, inputs: Sequence[Any], params: dict | None) -> Any:
+        """g times d(out)/d(inputs[argnum]) by this op's rule: raw data, Values or symbols alike."""
+        if self.variadic:
+            return self.grads(g, out, *inputs, argnum=argnum, **(params or {}))
+        rule = self.rules[argnum]
+        return rule(g, out, *inputs, **params) if params else rule(g, out, *inputs)
+
+    # ----- speed: the operators' paths ---------------------------------------------------------------
+    # `unary` and `binary` are `__call__` for one or two inputs without params, with nothing packed
+    # into tuples or dicts: the Value operators and elementwise methods, i.e. nearly every node of a
+    # scalar graph (benchmarks/scalar_mlp pays for them). tests/core/test_fast_paths.py checks that
+    # they give what `__call__` gives, errors included.
     def unary(self, x: Any) -> Value:
         if not isinstance(x, Value):
+            if isinstance(x, symbols.Expr):
+                return self(x)
             x = lift(x)
         data = x._data
+        if self.normalize is not None:
+            self.normalize(data)
         try:
             out = self.forward(data)
         except _NUMERIC_ERRORS as error:
-            raise self._explain(error, (data,)) from None
+            raise self.explain_error(error, (data,)) from None
         if type(out) is not float and type(out) is not np.ndarray:
-            out = _normalize(out, (data,))
+            out = _normalize_output(out, (data,))
         if x.requires_grad and STATE.grad_enabled:
             return make(out, self, None, x)
         return leaf(out)
 
     def binary(self, a: Any, b: Any) -> Value:
         if not isinstance(a, Value):
+            if isinstance(a, symbols.Expr):
+                return self(a, b)
             a = lift(a)
         if not isinstance(b, Value):
+            if isinstance(b, symbols.Expr):
+                return self(a, b)
             b = lift(b)
         da, db = a._data, b._data
-        if self.check is not None:
-            self.check(da, db)
+        if self.normalize is not None:
+            self.normalize(da, db)
         try:
             out = self.forward(da, db)
         except _NUMERIC_ERRORS as error:
-            raise self._explain(error, (da, db)) from None
+            raise self.explain_error(error, (da, db)) from None
         if type(out) is not float and type(out) is not np.ndarray:
-            out = _normalize(out, (da, db))
+            out = _normalize_output(out, (da, db))
         if (a.requires_grad or b.requires_grad) and STATE.grad_enabled:
             return make(out, self, None, a, b)
         return leaf(out)
 
-    def _explain(self, error: Exception, datas: Sequence[Any]) -> Exception:
-        """The numpy/math error re-raised with this op's name and the input shapes."""
-        shapes = ", ".join(str(np.shape(d)) for d in datas)
-        return type(error)(f"{self.name}: {error} (input shapes: {shapes})")
 
-    def vjp(self, argnum: int, g: Any, out: Any, inputs: Sequence[Any], params: dict | None) -> Any:
-        """g times d(out)/d(inputs[argnum]) by this op's rule (raw data or Values alike)."""
-        if self.variadic:
-            return self.grads(g, out, *inputs, argnum=argnum, **(params or {}))
-        rule = self._rules[argnum]
-        return rule(g, out, *inputs, **params) if params else rule(g, out, *inputs)
+def _normalize_output(out: Any, datas: Sequence[Any]) -> float | np.ndarray:
+    """numpy hands back scalars from 0-d work: floats stay floats, anything else an array."""
+    if type(out) is np.float64:
+        for d in datas:
+            if type(d) is not float:
+                return np.asarray(out)
+        return float(out)
+    return np.asarray(out)
 
 
 def op(name: str, forward: Callable[..., Any], grads: Sequence[Rule] | Rule, *,
-       domain: Domain | None = None, check: Callable[..., None] | None = None,
-       variadic: bool = False, doc: str = "", replace: bool = False, register: bool = True) -> Op:
+       domain: Domain | None = None, normalize: Callable[..., dict | None] | None = None,
+       check: Callable[..., None] | None = None, variadic: bool = False, doc: str = "",
+       symbol: str | None = None, latex: str | None = None, formula: Callable[..., Any] | None = None,
+       replace: bool = False, register: bool = True) -> Op:
     """Define and register a primitive. The returned Op applies it: ``y = myop(x)``.
 
     `forward` works on raw floats/arrays; `grads` holds one rule per input (see the module
-    docstring); `domain` says where property tests draw inputs. ``register=False`` makes an
-    unregistered op, e.g. a deliberately wrong one in a lesson.
+    docstring); `domain` says where property tests draw inputs. `normalize` checks and
+    canonicalizes the arguments (`check` is the same for a function that only raises).
+    `symbol`/`latex` name the op in formulas (drawings and ``explain`` derive the local
+    derivatives from the rules themselves). ``register=False`` makes an unregistered op, e.g. a
+    deliberately wrong one in a lesson.
 
     Example — softplus(x) = log(1 + exp(x)), whose derivative is sigmoid(x)::
 
@@ -194,7 +220,10 @@ def op(name: str, forward: Callable[..., Any], grads: Sequence[Rule] | Rule, *,
     """
     if register and name in _REGISTRY and not replace:
         raise ValueError(f"op {name!r} is already registered (pass replace=True to redefine it)")
-    new = Op(name, forward, grads, domain=domain, check=check, variadic=variadic, doc=doc)
+    if check is not None and normalize is not None:
+        raise TypeError(f"op {name!r}: give normalize or check, not both")
+    new = Op(name, forward, grads, domain=domain, normalize=normalize or check, variadic=variadic, doc=doc,
+             symbol=symbol, latex=latex, formula=formula)
     if register:  # registered ops are picked up by the property suite (tests/core/test_op_gradients.py)
         _REGISTRY[name] = new
     return new
@@ -210,27 +239,3 @@ def get_op(name: str) -> Op:
         return _REGISTRY[name]
     except KeyError:
         raise KeyError(f"no op named {name!r}; registered: {', '.join(sorted(_REGISTRY))}") from None
-
-
-def local_grads(node: Value, upstream: Any = None) -> tuple[Any, ...]:
-    """Evaluate `node`'s rule for each of its parents: upstream × d(node)/d(parent).
-
-    With the default upstream of ones this is the local derivative on each incoming edge (for
-    scalars: ∂out/∂in). Results are reduced to each parent's shape, as backward does; a parent
-    that does not require grad (a constant, an input) gets None, as backward skips it.
-    """
-    from .engine import fit_grad
-
-    if node._op is None:
-        return ()
-    out = node._data
-    if upstream is None:
-        upstream = 1.0 if type(out) is float else np.ones_like(out)
-    else:
-        upstream = lift(upstream)._data
-    parents = node.parents
-    datas = [p._data for p in parents]
-    return tuple(
-        fit_grad(node._op.vjp(i, upstream, out, datas, node._params), p._data) if p.requires_grad else None
-        for i, p in enumerate(parents)
-    )

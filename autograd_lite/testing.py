@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from .engine import grad
-from .gradcheck import numerical_grad
+from .gradcheck import first_mismatch, numerical_grad
 from .op import Op
 from .value import Value
 
@@ -91,9 +91,8 @@ def _projection(out: Value, data: st.DataObject) -> Any:
 def _assert_close(analytical: Any, numerical: Any, what: str, atol: float, rtol: float) -> None:
     a, n = np.asarray(analytical, dtype=np.float64), np.asarray(numerical, dtype=np.float64)
     assert a.shape == n.shape, f"{what}: gradient shape {a.shape}, input shape {n.shape}"
-    bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))
-    if np.any(bad):
-        where = tuple(int(k) for k in np.argwhere(bad)[0])
+    where = first_mismatch(a, n, atol, rtol)
+    if where is not None:
         raise AssertionError(f"{what}: element {where}: analytical {a[where]!r}, numerical {n[where]!r}")
 
 

@@ -1,8 +1,12 @@
 """`Value`: a node of the computation graph holding a Python float or a numpy array.
 
 A Value knows its data, its gradient, the op that made it and that op's inputs (its parents,
-in argument order). It holds no closures, so a dropped graph is freed by reference
-counting alone. Operators and methods are thin calls into the op registry (`autograd_lite.ops`).
+in argument order). It holds no closures, so a dropped graph is freed by reference counting
+alone. `make` records an op's output; operators and methods are thin calls into the ops.
+
+Layering: this module imports only `modes` and `kernels`. Its methods reach the two layers
+built on top of it — the ops (operators, functions) and the engine (``backward``) — through the
+one late binding at the bottom of this file (`connect`), since both of those import `Value`.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import kernels as K
 from .modes import STATE
 
 if TYPE_CHECKING:
@@ -102,7 +107,7 @@ class Value:
                  dtype: Any = None, copy: bool = True) -> None:
         data = as_data(data, copy=copy)
         if dtype is not None:
-            data = _cast(data, dtype)
+            data = K.cast(data, float_dtype(dtype, "Value"))
         self._data = data
         self._grad = None
         self._a = self._b = self._rest = None
@@ -235,18 +240,18 @@ class Value:
             return f"Value({name}shape={self.shape}, dtype={self.dtype}{grad and ', grad=...'})"
         return f"Value({name}data={_format_data(self._data)}{grad})"
 
-    # ----- comparisons: on data, no gradient --------------------------------------------------
+    # ----- comparisons: on data, no gradient (numpy booleans: masks in rules) --------------------------
     def __lt__(self, other: Any) -> Any:
-        return np.less(self._data, _raw(other))
+        return np.less(self._data, data_of(other))
 
     def __le__(self, other: Any) -> Any:
-        return np.less_equal(self._data, _raw(other))
+        return np.less_equal(self._data, data_of(other))
 
     def __gt__(self, other: Any) -> Any:
-        return np.greater(self._data, _raw(other))
+        return np.greater(self._data, data_of(other))
 
     def __ge__(self, other: Any) -> Any:
-        return np.greater_equal(self._data, _raw(other))
+        return np.greater_equal(self._data, data_of(other))
 
     __hash__ = object.__hash__
 
@@ -294,7 +299,7 @@ class Value:
         return self
 
     def __getitem__(self, index: Any) -> Value:
-        return _ops.getitem(self, index)
+        return _ops.getitem(self, index=index)
 
     # ----- elementwise functions ---------------------------------------------------------------
     def exp(self) -> Value:
@@ -324,54 +329,54 @@ class Value:
 
     def clip(self, low: float | None = None, high: float | None = None) -> Value:
         """Limit to [low, high]; the gradient passes where low <= x <= high (bounds included)."""
-        return _ops.clip(self, low, high)
+        return _ops.clip(self, low=low, high=high)
 
     def astype(self, dtype: Any) -> Value:
         """This Value cast to `dtype`; the gradient is cast back."""
-        return _ops.astype(self, dtype)
+        return _ops.astype(self, dtype=dtype)
 
     # ----- reductions ------------------------------------------------------------------------
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Value:
-        return _ops.sum(self, axis, keepdims)
+        return _ops.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Value:
-        return _ops.mean(self, axis, keepdims)
+        return _ops.mean(self, axis=axis, keepdims=keepdims)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Value:
         """The largest element(s); tied maxima share the gradient equally (as in PyTorch)."""
-        return _ops.max(self, axis, keepdims)
+        return _ops.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: Axis = None, keepdims: bool = False) -> Value:
         """The smallest element(s); tied minima share the gradient equally (as in PyTorch)."""
-        return _ops.min(self, axis, keepdims)
+        return _ops.min(self, axis=axis, keepdims=keepdims)
 
     def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Value:
-        return _ops.logsumexp(self, axis, keepdims)
+        return _ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     def softmax(self, axis: int | tuple[int, ...] = -1) -> Value:
-        return _ops.softmax(self, axis)
+        return _ops.softmax(self, axis=axis)
 
     def log_softmax(self, axis: int | tuple[int, ...] = -1) -> Value:
-        return _ops.log_softmax(self, axis)
+        return _ops.log_softmax(self, axis=axis)
 
     # ----- shape -----------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Value:
-        return _ops.reshape(self, *shape)
+        return _ops.reshape(self, shape=shape[0] if len(shape) == 1 else shape)
 
     def transpose(self, *axes: Any) -> Value:
         """Permute axes (numpy semantics: no arguments reverses them all)."""
-        return _ops.transpose(self, *axes)
+        return _ops.transpose(self, axes=(axes[0] if len(axes) == 1 else axes) or None)
 
     @property
     def T(self) -> Value:
-        return _ops.transpose(self)
+        return _ops.transpose(self, axes=None)
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Value:
-        return _ops.broadcast_to(self, shape)
+        return _ops.broadcast_to(self, shape=shape)
 
     def sum_to(self, shape: tuple[int, ...]) -> Value:
         """Sum over broadcast axes down to `shape` (undoes ``broadcast_to``)."""
-        return _ops.sum_to(self, shape)
+        return _ops.sum_to(self, shape=shape)
 
     # ----- gradients ---------------------------------------------------------------------------
     def backward(self, grad: Any = None) -> None:
@@ -384,17 +389,17 @@ class Value:
         _engine.backward(self, grad)
 
 
-def _raw(x: Any) -> Any:
+def data_of(x: Any) -> Any:
+    """The data behind `x` if it is a Value, else `x` itself (a number, an array, a symbol)."""
     return x._data if isinstance(x, Value) else x
 
 
-def _cast(data: float | np.ndarray, dtype: Any) -> float | np.ndarray:
+def float_dtype(dtype: Any, where: str) -> np.dtype:
+    """`dtype` as a numpy floating dtype, or a TypeError naming `where`."""
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
-        raise TypeError(f"astype: only floating dtypes are supported, got {dtype}")
-    if type(data) is float:
-        return np.asarray(data, dtype=dtype)
-    return data.astype(dtype)
+        raise TypeError(f"{where}: only floating dtypes are supported, got {dtype}")
+    return dtype
 
 
 _new = object.__new__
@@ -434,7 +439,7 @@ def lift(x: Any) -> Value:
         data = x
     elif isinstance(x, Value):
         return x
-    elif kind is int or kind is bool:
+    elif kind is int or kind is bool or kind is np.bool_:  # np.bool_: a mask from comparing Values
         data = float(x)
     elif kind is np.ndarray and x.dtype.kind in "fiub":
         data = x.copy()  # a later change to the caller's array must not corrupt the graph
@@ -443,5 +448,15 @@ def lift(x: Any) -> Value:
     return leaf(data, is_constant=True)
 
 
-from . import engine as _engine  # noqa: E402  (the engine and ops need the Value class)
-from . import ops as _ops  # noqa: E402
+# ----- the one late binding ----------------------------------------------------------------------------
+# Value's methods call the ops (operators, functions) and the engine (backward). Both are built on
+# Value — they import it — so this module cannot import them; autograd_lite/__init__.py hands them
+# over, once, as soon as both are loaded.
+_ops: Any = None
+_engine: Any = None
+
+
+def connect(ops: Any, engine: Any) -> None:
+    """Give Value's methods the ops and the engine (called once, by ``autograd_lite/__init__.py``)."""
+    global _ops, _engine
+    _ops, _engine = ops, engine

@@ -1,7 +1,8 @@
 """Arithmetic: + - * / ** @ and negation, with numpy broadcasting.
 
 Each rule returns the upstream gradient `g` times the local derivative; the engine sums a
-broadcast input's gradient back to its shape, so no rule here has to.
+broadcast input's gradient back to its shape, so no rule here has to. Their formulas are the
+operators themselves, so ``a + b`` on symbols prints as ``a + b``.
 """
 
 from __future__ import annotations
@@ -19,31 +20,31 @@ BINARY = Domain("broadcast", arity=2)
 add = op("add", operator.add,
          grads=(lambda g, out, a, b: g,        # d(a + b)/da = 1
                 lambda g, out, a, b: g),       # d(a + b)/db = 1
-         domain=BINARY, doc="a + b")
+         domain=BINARY, formula=operator.add, doc="a + b")
 
 sub = op("sub", operator.sub,
          grads=(lambda g, out, a, b: g,        # d(a - b)/da = 1
                 lambda g, out, a, b: -g),      # d(a - b)/db = -1
-         domain=BINARY, doc="a - b")
+         domain=BINARY, formula=operator.sub, doc="a - b")
 
 mul = op("mul", operator.mul,
          grads=(lambda g, out, a, b: g * b,    # d(ab)/da = b
                 lambda g, out, a, b: g * a),   # d(ab)/db = a
-         domain=BINARY, doc="a * b")
+         domain=BINARY, formula=operator.mul, doc="a * b")
 
 div = op("div", operator.truediv,
          grads=(lambda g, out, a, b: g / b,             # d(a/b)/da = 1/b
                 lambda g, out, a, b: -g * out / b),     # d(a/b)/db = -a/b² = -out/b
-         domain=Domain("broadcast", arity=2, avoid=(0.0,), margin=0.5), doc="a / b")
+         domain=Domain("broadcast", arity=2, avoid=(0.0,), margin=0.5), formula=operator.truediv, doc="a / b")
 
 neg = op("neg", operator.neg,
          grads=lambda g, out, a: -g,
-         domain=Domain(), doc="-a")
+         domain=Domain(), formula=operator.neg, doc="-a")
 
 power = op("power", K.power,
            grads=(lambda g, out, a, b: g * b * a ** (b - 1),   # d(a^b)/da = b a^(b-1)
                   lambda g, out, a, b: g * out * F.log(a)),    # d(a^b)/db = a^b ln a
-           domain=Domain("broadcast", arity=2, low=((0.3, 2.5), (-2.0, 2.0))),
+           domain=Domain("broadcast", arity=2, low=((0.3, 2.5), (-2.0, 2.0))), formula=operator.pow,
            doc="a ** b (a > 0 when b is a non-integer)")
 
 
@@ -116,5 +117,5 @@ def _matmul_shapes(draw):
 matmul = op("matmul", np.matmul,
             grads=(_matmul_grad_a,   # dJ/dA = G Bᵀ  (tutorial section 8: Δθ = δ hᵀ)
                    _matmul_grad_b),  # dJ/dB = Aᵀ G
-            domain=Domain(_matmul_shapes, arity=2), check=_check_matmul,
+            domain=Domain(_matmul_shapes, arity=2), normalize=_check_matmul, symbol="matmul",
             doc="a @ b with numpy's matmul rules (1-D, 2-D, batched)")

@@ -1,7 +1,8 @@
 """Reductions over axes — sum, mean, max, min, logsumexp — and softmax, log_softmax.
 
-`axis` reaches these ops normalized: None (all axes) or a sorted tuple of non-negative ints.
-A reduction's gradient is the output gradient given back its reduced axes, then broadcast.
+Each op normalizes its own `axis` (an int, a tuple, negative allowed) to None (all axes) or a
+sorted tuple of non-negative ints, so rules and kernels see one form. A reduction's gradient is
+the output gradient given back its reduced axes, then broadcast.
 """
 
 from __future__ import annotations
@@ -11,7 +12,28 @@ import numpy as np
 from .. import functional as F
 from .. import kernels as K
 from ..op import Domain, op
+from . import arguments
 from ._domains import at_least_1d, axis_params, distinct, nonempty_axis_params
+
+
+def _reduction_args(x, axis=None, keepdims=False, *, where: str) -> dict:
+    if axis is not None:
+        axis = arguments.axes(axis, arguments.ndim_of(x), where)
+    return {"axis": axis, "keepdims": bool(keepdims)}
+
+
+def _reduction(name: str):
+    """The normalize of a reduction: `axis` and `keepdims` as the op receives them."""
+    return lambda x, axis=None, keepdims=False: _reduction_args(x, axis, keepdims, where=name)
+
+
+def _softmax_args(x, axis=-1, *, where: str) -> dict:
+    ndim = arguments.ndim_of(x)
+    if ndim == 0:
+        raise ValueError(f"{where}: needs a Value with at least one dimension, got a scalar")
+    if axis is None:
+        raise TypeError(f"{where}: axis must be an int or a tuple of ints, not None")
+    return {"axis": arguments.axes(axis, ndim, where)}
 
 
 def _spread(g, x, axis, keepdims):
@@ -40,11 +62,11 @@ REDUCE = Domain(params=axis_params)
 
 sum = op("sum", _sum,  # noqa: A001
          grads=lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims),
-         domain=REDUCE)
+         normalize=_reduction("sum"), domain=REDUCE, latex=r"\sum")
 
 mean = op("mean", _mean,
           grads=lambda g, out, x, axis, keepdims: _spread(g, x, axis, keepdims) / _count(x, axis),
-          domain=REDUCE)
+          normalize=_reduction("mean"), domain=REDUCE)
 
 
 def _extreme_grad(g, out, x, axis, keepdims):
@@ -65,8 +87,8 @@ def _min(x, axis, keepdims):
 
 EXTREME = Domain(params=axis_params, adjust=distinct)
 
-max = op("max", _max, grads=_extreme_grad, domain=EXTREME)  # noqa: A001
-min = op("min", _min, grads=_extreme_grad, domain=EXTREME)  # noqa: A001
+max = op("max", _max, grads=_extreme_grad, normalize=_reduction("max"), domain=EXTREME)  # noqa: A001
+min = op("min", _min, grads=_extreme_grad, normalize=_reduction("min"), domain=EXTREME)  # noqa: A001
 
 
 def _logsumexp_grad(g, out, x, axis, keepdims):
@@ -81,14 +103,17 @@ def _logsumexp(x, axis, keepdims):
     return K.logsumexp(x, axis, keepdims)
 
 
-logsumexp = op("logsumexp", _logsumexp, grads=_logsumexp_grad, domain=REDUCE)
+logsumexp = op("logsumexp", _logsumexp, grads=_logsumexp_grad, normalize=_reduction("logsumexp"),
+               domain=REDUCE)
 
 SOFTMAX = Domain(at_least_1d, params=nonempty_axis_params)
 
 softmax = op("softmax", lambda x, axis: K.softmax(x, axis),
              grads=lambda g, out, x, axis: out * (g - F.sum(g * out, axis, True)),
+             normalize=lambda x, axis=-1: _softmax_args(x, axis, where="softmax"),
              domain=SOFTMAX, doc="exp(x) / sum(exp(x)) over axis")
 
 log_softmax = op("log_softmax", lambda x, axis: K.log_softmax(x, axis),
                  grads=lambda g, out, x, axis: g - F.exp(out) * F.sum(g, axis, True),
+                 normalize=lambda x, axis=-1: _softmax_args(x, axis, where="log_softmax"),
                  domain=SOFTMAX, doc="x - logsumexp(x) over axis")

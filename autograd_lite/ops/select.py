@@ -1,23 +1,18 @@
 """Ops that choose between inputs: maximum, minimum and where.
 
-At a tie, maximum and minimum share the gradient equally between a and b (as PyTorch does).
+At a tie, maximum and minimum share the gradient equally between a and b (as PyTorch does):
+the masks ``0.5[a > b] + 0.5[a >= b]`` are 1 where a wins, 1/2 at a tie and 0 where it loses.
 """
 
 from __future__ import annotations
 
-import operator
+from typing import Any
 
 import numpy as np
 
-from .. import functional as F
 from ..op import Domain, op
+from ..value import Value, data_of
 from ._domains import apart
-
-
-def _winner_share(a, b, wins):
-    """1 where `a` wins against `b`, 1/2 at a tie, 0 where it loses (a constant mask)."""
-    a, b = F.raw(a), F.raw(b)
-    return wins(a, b) + 0.5 * (a == b)
 
 
 def _maximum(a, b):
@@ -35,13 +30,13 @@ def _minimum(a, b):
 TWO_APART = Domain("broadcast", arity=2, adjust=apart)
 
 maximum = op("maximum", _maximum,
-             grads=(lambda g, out, a, b: g * _winner_share(a, b, operator.gt),
-                    lambda g, out, a, b: g * _winner_share(b, a, operator.gt)),
+             grads=(lambda g, out, a, b: g * (0.5 * (a > b) + 0.5 * (a >= b)),   # 1 where a is larger, 1/2 at a tie
+                    lambda g, out, a, b: g * (0.5 * (b > a) + 0.5 * (b >= a))),
              domain=TWO_APART)
 
 minimum = op("minimum", _minimum,
-             grads=(lambda g, out, a, b: g * _winner_share(a, b, operator.lt),
-                    lambda g, out, a, b: g * _winner_share(b, a, operator.lt)),
+             grads=(lambda g, out, a, b: g * (0.5 * (a < b) + 0.5 * (a <= b)),   # 1 where a is smaller, 1/2 at a tie
+                    lambda g, out, a, b: g * (0.5 * (b < a) + 0.5 * (b <= a))),
              domain=TWO_APART)
 
 
@@ -58,7 +53,19 @@ def _where_params(draw, shapes) -> dict:
                                   dtype=bool).reshape(full[cut:])}
 
 
-where = op("where", _where,
-           grads=(lambda g, out, a, b, condition: F.where(condition, g, 0.0),   # to a where True
-                  lambda g, out, a, b, condition: F.where(condition, 0.0, g)),  # to b where False
-           domain=Domain("broadcast", arity=2, params=_where_params))
+def _where_args(a, b, condition) -> dict:
+    cond = np.asarray(data_of(condition))
+    if cond.dtype != bool:
+        raise TypeError(f"where: condition must be boolean, got dtype {cond.dtype}")
+    return {"condition": bool(cond) if cond.ndim == 0 else cond.copy()}
+
+
+where_op = op("where", _where,
+              grads=(lambda g, out, a, b, condition: g * condition,         # to a where True
+                     lambda g, out, a, b, condition: g * np.logical_not(condition)),  # to b where False
+              normalize=_where_args, domain=Domain("broadcast", arity=2, params=_where_params))
+
+
+def where(condition: Any, a: Any, b: Any) -> Value:
+    """`a` where `condition` holds, else `b` (numpy's signature); `condition` is any boolean array-like."""
+    return where_op(a, b, condition=condition)

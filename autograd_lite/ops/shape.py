@@ -1,16 +1,33 @@
-"""Shape ops: reshape, transpose, broadcast_to, sum_to, getitem, index_add, concatenate.
+"""Shape ops: reshape, transpose, broadcast_to, sum_to, getitem, index_add, concatenate (and stack).
 
 They come in pairs whose derivatives are each other: broadcast_to and sum_to, getitem and
-index_add, reshape and reshape back, transpose and the inverse permutation.
+index_add, reshape and reshape back, transpose and the inverse permutation. Each normalizes its
+own shape, axes or index, so ``get_op("reshape")(x, shape=[2, -1])`` works as ``x.reshape(2, -1)``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from .. import functional as F
 from .. import kernels as K
 from ..op import Domain, op
+from ..value import Value
+from . import arguments
+
+
+# ----- reshape ---------------------------------------------------------------------------------------------
+def _reshape_args(x, shape) -> dict:
+    new = arguments.shape(shape, "reshape")
+    old = arguments.shape_of(x)
+    try:
+        np.empty(old, dtype=bool).reshape(new)
+    except ValueError:
+        raise ValueError(f"reshape: cannot reshape shape {old} ({int(np.prod(old))} elements) into {new}") from None
+    return {"shape": new}
 
 
 def _reshape_params(draw, shapes) -> dict:
@@ -22,7 +39,19 @@ def _reshape_params(draw, shapes) -> dict:
 
 reshape = op("reshape", lambda x, shape: np.reshape(x, shape),
              grads=lambda g, out, x, shape: F.reshape(g, F.shape(x)),
-             domain=Domain(params=_reshape_params))
+             normalize=_reshape_args, domain=Domain(params=_reshape_params))
+
+
+# ----- transpose -------------------------------------------------------------------------------------------
+def _transpose_args(x, axes=None) -> dict:
+    ndim = arguments.ndim_of(x)
+    if axes is None:
+        return {"axes": tuple(range(ndim))[::-1]}
+    order = arguments.shape(axes, "transpose")
+    if len(order) != ndim or sorted(a % ndim if ndim else a for a in order) != list(range(ndim)):
+        raise ValueError(f"transpose: axes {order} are not a permutation of the {ndim} axes of shape "
+                         f"{arguments.shape_of(x)}")
+    return {"axes": tuple(a % ndim for a in order)}
 
 
 def _transpose_params(draw, shapes) -> dict:
@@ -35,7 +64,18 @@ def _transpose_params(draw, shapes) -> dict:
 
 transpose = op("transpose", lambda x, axes: np.transpose(x, axes),
                grads=lambda g, out, x, axes: F.transpose(g, tuple(np.argsort(axes))),
-               domain=Domain(params=_transpose_params))
+               normalize=_transpose_args, domain=Domain(params=_transpose_params))
+
+
+# ----- broadcast_to and sum_to -----------------------------------------------------------------------------
+def _broadcast_args(x, shape) -> dict:
+    new, old = arguments.shape(shape, "broadcast_to"), arguments.shape_of(x)
+    try:
+        if len(new) < len(old) or np.broadcast_shapes(old, new) != new:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"broadcast_to: cannot broadcast shape {old} to {new}") from None
+    return {"shape": new}
 
 
 def _broadcast_params(draw, shapes) -> dict:
@@ -46,13 +86,26 @@ def _broadcast_params(draw, shapes) -> dict:
 
 broadcast_to = op("broadcast_to", lambda x, shape: np.broadcast_to(x, shape),
                   grads=lambda g, out, x, shape: F.sum_to(g, F.shape(x)),
-                  domain=Domain(params=_broadcast_params))
+                  normalize=_broadcast_args, domain=Domain(params=_broadcast_params))
 
 
 def _sum_to(x, shape):
     if shape is None:  # to a Python float: a float input's share of an array gradient
         return float(np.sum(x))
     return K.sum_to(np.asarray(x), shape)
+
+
+def _sum_to_args(x, shape) -> dict:
+    """`shape` a tuple, or None for a Python float (a float input's share of an array gradient)."""
+    if shape is None:
+        return {"shape": None}
+    new, old = arguments.shape(shape, "sum_to"), arguments.shape_of(x)
+    try:
+        if np.broadcast_shapes(old, new) != old:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"sum_to: shape {old} does not broadcast from {new}") from None
+    return {"shape": new}
 
 
 def _sum_to_params(draw, shapes) -> dict:
@@ -63,9 +116,10 @@ def _sum_to_params(draw, shapes) -> dict:
 
 sum_to = op("sum_to", _sum_to,
             grads=lambda g, out, x, shape: F.broadcast_to(g, F.shape(x)),
-            domain=Domain(params=_sum_to_params))
+            normalize=_sum_to_args, domain=Domain(params=_sum_to_params))
 
 
+# ----- getitem and index_add -------------------------------------------------------------------------------
 def _index_params(draw, shapes) -> dict:
     shape = shapes[0]
     index = []
@@ -90,7 +144,13 @@ def _index_params(draw, shapes) -> dict:
 
 getitem = op("getitem", lambda x, index: x[index],
              grads=lambda g, out, x, index: F.index_add(g, index, F.shape(x)),
+             normalize=lambda x, index: {"index": arguments.index(index, x)},
              domain=Domain(lambda draw: (draw.shape(1, 3),), params=_index_params))
+
+
+def _index_add_args(x, index, shape) -> dict:
+    target = arguments.shape(shape, "index_add")
+    return {"index": arguments.index(index, np.empty(0), "index_add"), "shape": target}
 
 
 def _index_add_params(draw, shapes) -> dict:
@@ -105,24 +165,31 @@ def _indexed_input(arrays, params):
 
 index_add = op("index_add", lambda x, index, shape: K.index_add(np.asarray(x), index, shape),
                grads=lambda g, out, x, index, shape: F.getitem(g, index),
+               normalize=_index_add_args,
                domain=Domain(lambda draw: (draw.shape(1, 3),), params=_index_add_params,
-                              adjust=_indexed_input))
+                              adjust=_indexed_input),
+               doc="zeros of `shape` with x added at `index` (repeated indices accumulate)")
 
 
+# ----- concatenate and stack -------------------------------------------------------------------------------
 def _concatenate_grad(g, out, *inputs, axis, argnum):
     sizes = [F.shape(x)[axis] for x in inputs]
     start = int(np.sum(sizes[:argnum]))
     return F.getitem(g, (slice(None),) * axis + (slice(start, start + sizes[argnum]),))
 
 
-def _check_concatenate(*arrays, axis) -> None:
-    shapes = [np.shape(a) for a in arrays]
+def _concatenate_args(*arrays, axis=0) -> dict:
     if not arrays:
         raise ValueError("concatenate: needs at least one Value")
+    shapes = [arguments.shape_of(a) for a in arrays]
     first = shapes[0]
+    if not first:
+        raise ValueError("concatenate: zero-dimensional Values cannot be concatenated; use stack")
+    (axis,) = arguments.axes(axis, len(first), "concatenate")
     for s in shapes:
         if len(s) != len(first) or s[:axis] + s[axis + 1:] != first[:axis] + first[axis + 1:]:
             raise ValueError(f"concatenate: shapes {shapes} differ outside axis {axis}")
+    return {"axis": axis}
 
 
 def _concatenate_shapes(draw):
@@ -141,6 +208,23 @@ def _concatenate_params(draw, shapes) -> dict:
     return {"axis": draw.choice(axes)}
 
 
-concatenate = op("concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis),
-                 grads=_concatenate_grad, variadic=True, check=_check_concatenate,
-                 domain=Domain(_concatenate_shapes, params=_concatenate_params))
+concatenate_op = op("concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis),
+                    grads=_concatenate_grad, variadic=True, normalize=_concatenate_args,
+                    domain=Domain(_concatenate_shapes, params=_concatenate_params))
+
+
+def concatenate(values: Sequence[Any], axis: int = 0) -> Value:
+    """Join Values along an existing axis (numpy's signature: a sequence, then the axis)."""
+    return concatenate_op(*values, axis=axis)
+
+
+def stack(values: Sequence[Any], axis: int = 0) -> Value:
+    """Join Values along a new axis: a reshape of each, then one concatenate."""
+    if not values:
+        raise ValueError("stack: needs at least one Value")
+    shapes = [arguments.shape_of(v.data if isinstance(v, Value) else np.asarray(v)) for v in values]
+    if any(s != shapes[0] for s in shapes):
+        raise ValueError(f"stack: all Values need one shape, got {shapes}")
+    (axis,) = arguments.axes(axis, len(shapes[0]) + 1, "stack")
+    grown = shapes[0][:axis] + (1,) + shapes[0][axis:]
+    return concatenate_op(*[reshape(v, shape=grown) for v in values], axis=axis)

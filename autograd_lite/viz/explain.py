@@ -11,15 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograd_lite import Value, grad, topological_order
+from autograd_lite import Value, grad, local_grads, topological_order
+from autograd_lite import symbols as S
 
-from . import symbols as S
-from .graph import all_nodes
+from .formulas import Names, atom
 from .labels import format_number, node_kind
-from .steps import edge_derivatives
 
-#: an unlabelled result is written out inline when its formula is at most this long, else named u1, u2, ...
-INLINE_LIMIT = 24
 DEFAULT_MAX_PATHS = 16
 #: in the factored form, at most this many node equations are written out
 MAX_EQUATIONS = 60
@@ -74,51 +71,6 @@ class Explanation:
         return self.latex
 
 
-class _Names:
-    """The symbol each Value is written with: its label, a number for a constant, a short formula
-    inline, or an introduced name (u1, u2, ...) listed under "where"."""
-
-    def __init__(self, nodes: list[Value], root: Value) -> None:
-        self.symbol: dict[Value, S.Expr] = {}
-        self.formula: dict[Value, S.Expr] = {}
-        count = 0
-        for v in nodes:  # inputs before results, so every parent already has its symbol
-            kind = node_kind(v)
-            if kind == "constant" and v.size == 1:
-                self.symbol[v] = S.num(float(v.item()))
-                continue
-            if kind == "result":
-                self.formula[v] = S.formula(v.op, S.sym("?"), [self.symbol[p] for p in v.parents])
-            if v.label:
-                self.symbol[v] = S.sym(v.label)
-            elif kind == "result" and v is not root and len(S.text(self.formula[v])) <= INLINE_LIMIT:
-                self.symbol[v] = self.formula[v]
-            elif v is root and kind == "result" and len(S.text(self.formula[v])) <= INLINE_LIMIT:
-                self.symbol[v] = self.formula[v]
-            else:
-                count += 1
-                self.symbol[v] = S.sym(f"u{count}")
-
-    def named(self, v: Value) -> bool:
-        return self.symbol[v].kind == "sym"
-
-    def partial(self, top: Value, bottom: Value) -> str:
-        return f"∂{_atom(self.symbol[top])}/∂{_atom(self.symbol[bottom])}"
-
-    def latex_partial(self, top: Value, bottom: Value) -> str:
-        return S.latex_partial(_latex_atom(self.symbol[top]), _latex_atom(self.symbol[bottom]))
-
-
-def _atom(e: S.Expr) -> str:
-    t = S.text(e)
-    return t if e.kind in ("sym", "num") else f"({t})"
-
-
-def _latex_atom(e: S.Expr) -> str:
-    t = S.latex(e)
-    return t if e.kind in ("sym", "num") else rf"\left({t}\right)"
-
-
 def _fmt(x: float, precision: int) -> str:
     return format_number(x, precision)
 
@@ -146,14 +98,14 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS, prec
         if v.size != 1:
             raise ValueError(f"explain: works on scalar graphs, but {v.label or v.op or 'a Value'} on a path "
                              f"to wrt has shape {v.shape}; draw_graph(..., local_grads=True) shows tensor graphs")
-    names = _Names(all_nodes(root), root)
+    names = Names(topological_order(root, all_nodes=True), root)
     if wrt not in names.symbol:  # not in root's graph at all
-        names.symbol[wrt] = S.sym(wrt.label or "wrt")
+        names.symbol[wrt] = S.symbol(wrt.label or "wrt")
     value = float(grad(root, wrt)[0]) if root.requires_grad else 0.0
     count = reach.get(root, 0)
-    top, bottom = _atom(names.symbol[root]), _atom(names.symbol[wrt])
+    top, bottom = atom(names.symbol[root]), atom(names.symbol[wrt])
     title = f"∂{top}/∂{bottom}"
-    locals_ = {v: [float(np.asarray(d).reshape(())) if d is not None else 0.0 for d in edge_derivatives(v)]
+    locals_ = {v: [float(np.asarray(d).reshape(())) if d is not None else 0.0 for d in local_grads(v)]
                for v in on_path if not v.is_leaf}
     if count == 0:
         text = (f"{title} = 0: no path leads from {top} down to {bottom} through Values that require grad, "
@@ -188,7 +140,7 @@ def _path_counts(root: Value, wrt: Value) -> dict[Value, int]:
     return reach
 
 
-def _enumerate_paths(root: Value, wrt: Value, reach: dict[Value, int], names: _Names,
+def _enumerate_paths(root: Value, wrt: Value, reach: dict[Value, int], names: Names,
                      locals_: dict[Value, list[float]]) -> list[ChainPath]:
     """Every path root -> ... -> wrt, depth first, inputs in argument order (iterative)."""
     paths: list[ChainPath] = []
@@ -205,11 +157,10 @@ def _enumerate_paths(root: Value, wrt: Value, reach: dict[Value, int], names: _N
     return paths
 
 
-def _chain(edges: list[tuple[Value, int]], names: _Names, locals_: dict[Value, list[float]]) -> ChainPath:
+def _chain(edges: list[tuple[Value, int]], names: Names, locals_: dict[Value, list[float]]) -> ChainPath:
     factors, values = [], []
     for node, argnum in edges:
-        inputs = [names.symbol[p] for p in node.parents]
-        factors.append(S.local_derivative(node.op, names.symbol[node], inputs, argnum))
+        factors.append(names.local_derivative(node, argnum))
         values.append(locals_[node][argnum])
     return ChainPath(list(edges), factors, values)
 
@@ -218,7 +169,7 @@ def _product_text(factors: list[S.Expr]) -> str:
     return " · ".join(_factor_text(f) for f in factors)
 
 
-def _route(path: ChainPath, names: _Names) -> str:
+def _route(path: ChainPath, names: Names) -> str:
     steps = [S.text(names.symbol[path.edges[0][0]])] if path.edges else []
     for node, argnum in path.edges:
         parent = node.parents[argnum]
@@ -229,7 +180,7 @@ def _route(path: ChainPath, names: _Names) -> str:
     return " → ".join(steps)
 
 
-def _where(root: Value, on_path: list[Value], names: _Names, precision: int) -> list[str]:
+def _where(root: Value, on_path: list[Value], names: Names, precision: int) -> list[str]:
     """The symbols the derivation uses, with their formulas and values, inputs first."""
     shown: list[Value] = []
     seen: set[Value] = set()
@@ -250,11 +201,11 @@ def _where(root: Value, on_path: list[Value], names: _Names, precision: int) -> 
     return lines
 
 
-def _paths_text(title: str, root: Value, wrt: Value, paths: list[ChainPath], names: _Names,
+def _paths_text(title: str, root: Value, wrt: Value, paths: list[ChainPath], names: Names,
                 on_path: list[Value], value: float, path_sum: float, precision: int) -> str:
     n = len(paths)
-    lines = [f"{title} by the chain rule: the sum over every path from {_atom(names.symbol[root])} down to "
-             f"{_atom(names.symbol[wrt])} of the product of the local derivatives along it "
+    lines = [f"{title} by the chain rule: the sum over every path from {atom(names.symbol[root])} down to "
+             f"{atom(names.symbol[wrt])} of the product of the local derivatives along it "
              f"({n} path{'s' if n != 1 else ''})", ""]
     for i, path in enumerate(paths, 1):
         chain = " · ".join(names.partial(node, node.parents[argnum]) for node, argnum in path.edges)
@@ -276,7 +227,7 @@ def _paths_text(title: str, root: Value, wrt: Value, paths: list[ChainPath], nam
     return "\n".join(lines)
 
 
-def _paths_latex(root: Value, wrt: Value, paths: list[ChainPath], names: _Names, value: float,
+def _paths_latex(root: Value, wrt: Value, paths: list[ChainPath], names: Names, value: float,
                  precision: int) -> str:
     head = names.latex_partial(root, wrt)
     rows = []
@@ -295,7 +246,7 @@ def _paths_latex(root: Value, wrt: Value, paths: list[ChainPath], names: _Names,
     return "$$\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$$"
 
 
-def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, int], names: _Names,
+def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, int], names: Names,
               locals_: dict[Value, list[float]], value: float, count: int, max_paths: int,
               precision: int) -> tuple[str, str, float]:
     """Backprop's factored form: ∂root/∂n = Σ over n's consumers c of ∂root/∂c · ∂c/∂n, root first."""
@@ -304,7 +255,7 @@ def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, 
         for argnum, p in enumerate(c.parents):
             if p.requires_grad and reach.get(p, 0) > 0:
                 consumers.setdefault(p, []).append((c, argnum))
-    top = _atom(names.symbol[root])
+    top = atom(names.symbol[root])
     adjoint: dict[Value, float] = {root: 1.0}
     text_rows = [f"∂{top}/∂{top} = 1"]
     latex_rows = [rf"{names.latex_partial(root, root)} &= 1"]
@@ -312,18 +263,18 @@ def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, 
     for n in order[1:]:
         terms, latex_terms, numbers, total = [], [], [], 0.0
         for c, argnum in consumers.get(n, []):
-            local = S.local_derivative(c.op, names.symbol[c], [names.symbol[p] for p in c.parents], argnum)
-            terms.append(f"∂{top}/∂{_atom(names.symbol[c])} · {_factor_text(local)}")
+            local = names.local_derivative(c, argnum)
+            terms.append(f"∂{top}/∂{atom(names.symbol[c])} · {_factor_text(local)}")
             latex_terms.append(rf"{names.latex_partial(root, c)} \cdot {_latex_factor(local)}")
             numbers.append(f"{_fmt(adjoint[c], precision)} · {_fmt(locals_[c][argnum], precision)}")
             total += adjoint[c] * locals_[c][argnum]
         adjoint[n] = total
         if len(text_rows) < MAX_EQUATIONS:
-            text_rows.append(f"∂{top}/∂{_atom(names.symbol[n])} = {' + '.join(terms)}\n"
+            text_rows.append(f"∂{top}/∂{atom(names.symbol[n])} = {' + '.join(terms)}\n"
                              f"      = {' + '.join(numbers)} = {_fmt(total, precision)}")
             latex_rows.append(f"{names.latex_partial(root, n)} &= {' + '.join(latex_terms)} = {_fmt(total, precision)}")
-    title = f"∂{top}/∂{_atom(names.symbol[wrt])}"
-    lines = [f"{title}: {count} paths lead from {top} down to {_atom(names.symbol[wrt])}, more than "
+    title = f"∂{top}/∂{atom(names.symbol[wrt])}"
+    lines = [f"{title}: {count} paths lead from {top} down to {atom(names.symbol[wrt])}, more than "
              f"max_paths={max_paths}, so they are not listed one by one (pass a larger max_paths to see them).",
              "Paths share sub-paths, so backprop factors them: each node's gradient is computed once, as the "
              "sum over its consumers of (the consumer's gradient × the local derivative), from the root down:", ""]
@@ -341,9 +292,9 @@ def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, 
 
 def _factor_text(e: S.Expr) -> str:
     t = S.text(e)
-    return t if e.kind in ("sym", "num", "raw", "call", "pow", "mul") else f"({t})"
+    return t if e.kind in ("sym", "num", "apply", "compare", "sign", "pow", "mul") else f"({t})"
 
 
 def _latex_factor(e: S.Expr) -> str:
     t = S.latex(e)
-    return t if e.kind in ("sym", "num", "raw", "call", "pow", "mul") else rf"\left({t}\right)"
+    return t if e.kind in ("sym", "num", "apply", "compare", "sign", "pow", "mul") else rf"\left({t}\right)"

@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Value, backward_order
+from autograd_lite import Value, backward_order, topological_order
+from autograd_lite import symbols as S
 
+from .formulas import Names
 from .labels import escape, format_constant, format_data, is_scalar, magnitude, node_kind, op_text, shape_text
 from .render import ValueGraph
 from .steps import Step, backward_steps, describe_step, edge_derivatives, gradients_at, name_of
@@ -43,26 +45,8 @@ class GraphTooLargeError(ValueError):
 
 
 def all_nodes(root: Value) -> list[Value]:
-    """Every Value reachable from `root` (constants and inputs too), inputs before their results.
-
-    Iterative depth-first search; a node's inputs are listed in argument order.
-    """
-    order: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        for parent in reversed(node.parents):
-            if parent not in seen:
-                stack.append((parent, False))
-    return order
+    """Every Value reachable from `root` (constants and inputs too), inputs before their results."""
+    return topological_order(root, all_nodes=True)
 
 
 def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: bool = False,
@@ -76,7 +60,8 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
     - `order`: prefix each node that backward visits with ``#k``, its place in backward's order.
     - `local_grads`: label each edge that carries a gradient with the local derivative ∂out/∂in
       (its shape for tensors): a node's grad is the sum over its outgoing edges of
-      (the grad at the edge's head) × (the edge's label).
+      (the grad at the edge's head) × (the edge's label). Beside the number, the edge shows the
+      derivative's formula, read off the op's own rule (``h(1 - h)`` for a sigmoid h).
     - `step`: replay ``backward_steps(root)[step]``: that node is highlighted, its input edges show
       upstream × local = contribution, grads show what backward has accumulated so far.
     - `grad_edges`: edge width and colour grow with |gradient| on a log scale (vanishing
@@ -127,11 +112,13 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
     containers.close()
 
     sizes = _edge_sizes(steps) if grad_edges else {}
+    names = Names(nodes, root) if local_grads else None
     drawn_edges: set[tuple[str, str]] = set()
     for v in nodes:
         if v.is_leaf:
             continue
         locals_ = edge_derivatives(v) if local_grads or frame is not None else None
+        formulas = names.local_derivatives(v) if names is not None else None
         head = boxes.get(v, ids[v])
         for argnum, parent in enumerate(v.parents):
             tail = boxes.get(parent, ids[parent])
@@ -143,6 +130,8 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
                     graph.edge(tail, head)
                 continue
             attrs = _edge_attrs(v, argnum, parent, locals_, precision, sizes, frame)
+            if formulas is not None and formulas[argnum] is not None and formulas[argnum].kind != "num":
+                attrs["xlabel"] = S.text(formulas[argnum])  # the rule's own formula, beside its number
             graph.edge(tail, head, **attrs)
     if caption:
         shown = [v for v in nodes if v not in boxes]
@@ -284,8 +273,8 @@ def _caption(nodes: list[Value], frame: _Frame | None, grad_edges: bool, local_g
            if kind in kinds]
     lines = [" · ".join(key) + " · arrows: forward pass (gradients flow back against them)"]
     if local_grads:
-        lines.append("edge label ∂: local derivative ∂(head)/∂(tail); a node's grad = Σ over its "
-                     "outgoing edges of (grad at the head) × ∂")
+        lines.append("edge label ∂: local derivative ∂(head)/∂(tail), with its formula from the op's rule; "
+                     "a node's grad = Σ over its outgoing edges of (grad at the head) × ∂")
     if grad_edges:
         lines.append(f"edge width and colour: |gradient| on a log scale, 1e-{GRAD_DECADES} (thin, pale) "
                      "to 1 or more (thick, dark)")

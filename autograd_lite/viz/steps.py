@@ -1,7 +1,7 @@
 """What backward does, one node at a time: `backward_steps` and a notebook slider over its frames.
 
-The steps replay the chain rule with `autograd_lite.local_grads` in `autograd_lite.backward_order`
-and keep their own gradients, so no ``.grad`` in the graph changes.
+The steps are the engine's own reference loop, `autograd_lite.chain_rule`, recorded one node
+at a time; it keeps its own gradients, so no ``.grad`` in the graph changes.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Value, backward_order, local_grads
+from autograd_lite import Value, chain_rule, local_grads, topological_order
+from autograd_lite import symbols as S
 
+from .formulas import Names
 from .labels import format_data, is_scalar, node_kind, op_text, shape_text
 
 
@@ -24,13 +26,16 @@ class Step:
     `contributions` holds ``(input, local_derivative, contribution)`` for each input that needs a
     gradient, in argument order: ``contribution = upstream × local_derivative`` for scalars (for
     tensors, the vector-Jacobian product; `local_derivative` is then that product with ones).
-    A leaf's step has no contributions: its gradient is final.
+    `formulas` holds the local derivative of each of those inputs as a formula read off the op's
+    rule (``h(1 - h)``), or None where the rule needs tensors. A leaf's step has no contributions:
+    its gradient is final.
     """
 
     index: int
     node: Value
     upstream: Any
     contributions: list[tuple[Value, Any, Any]] = field(default_factory=list)
+    formulas: list[S.Expr | None] = field(default_factory=list)
 
     @property
     def number(self) -> int:
@@ -69,8 +74,10 @@ def describe_step(step: Step, precision: int = 4) -> str:
         what = "a parameter" if kind == "parameter" else "a leaf"
         return f"{head} is {what}: its gradient {grad} is final (backward adds it to .grad)"
     lines = [f"{head}: upstream gradient {grad}; it passes to its inputs:"]
-    for parent, local, contribution in step.contributions:
-        lines.append(f"  -> {name_of(parent)}: {grad} × local {_amount(local, precision)} "
+    formulas = step.formulas or [None] * len(step.contributions)
+    for (parent, local, contribution), formula in zip(step.contributions, formulas, strict=True):
+        shown = "" if formula is None or formula.kind == "num" else f" ({S.text(formula)})"
+        lines.append(f"  -> {name_of(parent)}: {grad} × local {_amount(local, precision)}{shown} "
                      f"= {_amount(contribution, precision)}")
     return "\n".join(lines)
 
@@ -79,26 +86,6 @@ def _amount(x: Any, precision: int) -> str:
     if is_scalar(x):
         return format_data(x, precision)
     return f"<array {shape_text(np.shape(x))}>"
-
-
-def seed_for(root: Value, grad: Any, where: str) -> Any:
-    """The gradient backward starts from: 1 for a one-element root, else the given `grad`."""
-    data = root.data
-    if grad is None:
-        if type(data) is not float and data.size != 1:
-            raise ValueError(f"{where}: the root has shape {root.shape}; pass grad= (an array of that shape) "
-                             "or reduce the root to one number first (e.g. .sum())")
-        return 1.0 if type(data) is float else np.ones_like(data)
-    if isinstance(grad, Value):
-        grad = grad.data
-    if type(data) is float:
-        if np.size(grad) != 1:
-            raise ValueError(f"{where}: grad has shape {np.shape(grad)}, the root is a scalar")
-        return float(np.asarray(grad).reshape(()))
-    grad = np.asarray(grad, dtype=data.dtype)
-    if grad.shape != data.shape:
-        raise ValueError(f"{where}: grad has shape {grad.shape}, the root has shape {data.shape}")
-    return grad
 
 
 def backward_steps(root: Value, grad: Any = None) -> list[Step]:
@@ -114,23 +101,17 @@ def backward_steps(root: Value, grad: Any = None) -> list[Step]:
     if not root.requires_grad:
         raise ValueError("backward_steps: the root does not require grad, so backward has nothing to do "
                          "(its inputs have requires_grad=False, or it was computed under no_grad())")
-    grads: dict[Value, Any] = {root: seed_for(root, grad, "backward_steps")}
+    names = Names(topological_order(root, all_nodes=True), root)
     steps: list[Step] = []
-    for index, node in enumerate(backward_order(root)):
-        upstream = grads.get(node)
-        if upstream is None:  # cannot happen for a node backward_order reaches; kept explicit
-            upstream = 0.0 if type(node.data) is float else np.zeros_like(node.data)
-        contributions: list[tuple[Value, Any, Any]] = []
-        if not node.is_leaf:
-            locals_ = edge_derivatives(node)
-            sent = edge_derivatives(node, upstream)
-            for parent, local, contribution in zip(node.parents, locals_, sent, strict=True):
-                if not parent.requires_grad:
-                    continue
-                contributions.append((parent, local, contribution))
-                previous = grads.get(parent)
-                grads[parent] = contribution if previous is None else previous + contribution
-        steps.append(Step(index, node, upstream, contributions))
+    for index, (node, upstream, sent) in enumerate(chain_rule(root, grad, where="backward_steps")):
+        step = Step(index, node, upstream)
+        if sent:
+            locals_, formulas = edge_derivatives(node), names.local_derivatives(node)
+            needed = [argnum for argnum, parent in enumerate(node.parents) if parent.requires_grad]
+            for argnum, (parent, contribution) in zip(needed, sent, strict=True):
+                step.contributions.append((parent, locals_[argnum], contribution))
+                step.formulas.append(formulas[argnum])
+        steps.append(step)
     return steps
 
 
