@@ -12,15 +12,12 @@ one late binding at the bottom of this file (`connect`), since both of those imp
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from . import kernels as K
 from .modes import STATE
-
-if TYPE_CHECKING:
-    from .op import Op
 
 Axis = int | tuple[int, ...] | None
 _FLOAT64 = np.dtype(np.float64)
@@ -111,7 +108,7 @@ class Value:
         self._data = data
         self._grad = None
         self._a = self._b = self._rest = None
-        self._op: Op | None = None
+        self._op: Any = None  # the Op that made this Value (autograd_lite.op), None for a leaf
         self._params: dict | None = None
         self.requires_grad = bool(requires_grad)
         self.label = label
@@ -405,7 +402,7 @@ def float_dtype(dtype: Any, where: str) -> np.dtype:
 _new = object.__new__
 
 
-def make(data: float | np.ndarray, op: Op | None, params: dict | None, a: Value | None,
+def make(data: float | np.ndarray, op: Any, params: dict | None, a: Value | None,
          b: Value | None = None, rest: tuple[Value, ...] | None = None) -> Value:
     """Record an op's output: a node with parents `a`, `b`, *`rest` (hot path, no checks)."""
     v = _new(Value)

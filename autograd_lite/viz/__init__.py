@@ -4,10 +4,12 @@
 ``autograd_lite`` itself, so ``import autograd_lite`` stays fast; `dot` is only needed to render.
 """
 
+from .dot import DotNotFoundError, ValueGraph
 from .explain import ChainPath, Explanation, explain
 from .graph import GraphTooLargeError, all_nodes, draw_graph
-from .render import DotNotFoundError, ValueGraph, render_graph, to_png, to_svg, write_graph
-from .steps import Step, StepFrames, backward_steps, step_slider
+from .render import render_graph, to_png, to_svg, write_graph
+from .slider import StepFrames, step_slider
+from .steps import Step, backward_steps
 
 __all__ = [
     "ChainPath", "DotNotFoundError", "Explanation", "GraphTooLargeError", "Step", "StepFrames", "ValueGraph",

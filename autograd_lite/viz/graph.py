@@ -16,9 +16,9 @@ import numpy as np
 from autograd_lite import Value, backward_order, topological_order
 from autograd_lite import symbols as S
 
+from .dot import ValueGraph
 from .formulas import Names
 from .labels import escape, format_constant, format_data, is_scalar, magnitude, node_kind, op_text, shape_text
-from .render import ValueGraph
 from .steps import Step, backward_steps, describe_step, edge_derivatives, gradients_at, name_of
 
 DEFAULT_MAX_NODES = 300
