@@ -84,6 +84,14 @@ def test_the_fast_loop_gives_what_the_reference_chain_rule_gives(name, data):
         assert_identical(node.grad, reference[node])
 
 
+def _broadcastable(*shapes) -> bool:
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        return False
+    return True
+
+
 def _random_graph(data) -> Value:
     """A graph of shared tensors and floats through ops drawn from the whole registry."""
     pick = lambda options: data.draw(st.sampled_from(options))  # noqa: E731
@@ -105,7 +113,9 @@ def _random_graph(data) -> Value:
         lambda a, b: ag.concatenate([a, a * 2.0], axis=-1) if a.ndim else a, lambda a, b: a.astype(np.float64),
     ]
     for _ in range(data.draw(st.integers(2, 10))):
-        nodes.append(pick(steps)(pick(nodes), pick(nodes)))
+        a = pick(nodes)
+        out = pick(steps)(a, pick([b for b in nodes if _broadcastable(a.shape, b.shape)]))
+        nodes.append(out if _broadcastable(out.shape, (2, 3)) else out.sum())  # keep every node combinable
     return sum((v.sum() for v in nodes[3:] if v.requires_grad), nodes[0].sum())
 
 
