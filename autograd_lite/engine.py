@@ -176,8 +176,9 @@ def backward(root: Value, grad: Any = None) -> None:
     start = seed(root, grad, "backward")
     order = topological_order(root)
     with no_grad():
-        found = fastpath.gradients(order, root, data_of(start))
-    for node, g in zip(order, found, strict=True):
+        fastpath.propagate(order, root, data_of(start))
+    for node in order:
+        g, node._acc = node._acc, None
         if node._op is not None:
             node._grad = g  # an intermediate's gradient is replaced
         elif g is not None:
@@ -206,8 +207,10 @@ def grad(output: Value, inputs: Value | Sequence[Value], grad_output: Any = None
         start = seed(output, grad_output, "grad")
         order = topological_order(output)
         with no_grad():
-            grads = fastpath.gradients(order, output, data_of(start))
-        found = dict(zip(order, grads, strict=True))
+            fastpath.propagate(order, output, data_of(start))
+        found = {}
+        for node in order:
+            found[node], node._acc = node._acc, None
     return tuple(_zeros_like(x, create_graph) if found.get(x) is None else found[x] for x in inputs)
 
 

@@ -17,18 +17,19 @@ import numpy as np
 from . import kernels as K
 
 
-def gradients(order: list, root: Any, seed: Any) -> list[Any]:
-    """d(root)/d(node) for every node of `order` (a topological order ending at `root`), in order."""
+def propagate(order: list, root: Any, seed: Any) -> None:
+    """Leave d(root)/d(node) in each node's ``_acc`` (None where no gradient arrived); the caller
+    reads and clears them. `order` is a topological order ending at `root`."""
     root._acc = seed
     try:
-        _propagate(order)
-        return [node._acc for node in order]
-    finally:
+        _chain(order)
+    except BaseException:
         for node in order:
             node._acc = None
+        raise
 
 
-def _propagate(order: list) -> None:
+def _chain(order: list) -> None:
     for node in reversed(order):
         op = node._op
         g = node._acc
@@ -39,13 +40,28 @@ def _propagate(order: list) -> None:
         if b is None and rules:  # one input: elementwise functions, reductions, reshapes
             if a.requires_grad:
                 da = a._data
-                _accumulate(a, rules[0](g, out, da) if params is None else rules[0](g, out, da, **params), g)
+                c = rules[0](g, out, da) if params is None else rules[0](g, out, da, **params)
+                if type(c) is float and type(da) is float:  # scalar graphs: add_grad inlined
+                    total = a._acc
+                    a._acc = c if total is None else total + c
+                else:
+                    _accumulate(a, c, g)
         elif params is None and node._rest is None and rules:  # two inputs: the operators
             da, db = a._data, b._data
             if a.requires_grad:
-                _accumulate(a, rules[0](g, out, da, db), g)
+                c = rules[0](g, out, da, db)
+                if type(c) is float and type(da) is float:  # scalar graphs: add_grad inlined
+                    total = a._acc
+                    a._acc = c if total is None else total + c
+                else:
+                    _accumulate(a, c, g)
             if b.requires_grad:
-                _accumulate(b, rules[1](g, out, da, db), g)
+                c = rules[1](g, out, da, db)
+                if type(c) is float and type(db) is float:  # scalar graphs: add_grad inlined
+                    total = b._acc
+                    b._acc = c if total is None else total + c
+                else:
+                    _accumulate(b, c, g)
         else:  # more inputs (an affine layer), params with two, or a variadic op (one rule, told argnum)
             parents = node.parents
             inputs = [p._data for p in parents]

@@ -148,9 +148,12 @@ class Op:
     # they give what `__call__` gives, errors included.
     def unary(self, x: Any) -> Value:
         if not isinstance(x, Value):
-            if isinstance(x, symbols.Expr):
-                return self(x)
-            x = lift(x)
+            try:
+                x = lift(x)
+            except TypeError:  # not data: a symbol asks for the formula (no cost until raised)
+                if isinstance(x, symbols.Expr):
+                    return self(x)
+                raise
         data = x._data
         if self.normalize is not None:
             self.normalize(data)
@@ -165,14 +168,15 @@ class Op:
         return leaf(out)
 
     def binary(self, a: Any, b: Any) -> Value:
-        if not isinstance(a, Value):
-            if isinstance(a, symbols.Expr):
+        try:
+            if not isinstance(a, Value):
+                a = lift(a)
+            if not isinstance(b, Value):
+                b = lift(b)
+        except TypeError:  # not data: a symbol asks for the formula (no cost until raised)
+            if isinstance(a, symbols.Expr) or isinstance(b, symbols.Expr):
                 return self(a, b)
-            a = lift(a)
-        if not isinstance(b, Value):
-            if isinstance(b, symbols.Expr):
-                return self(a, b)
-            b = lift(b)
+            raise
         da, db = a._data, b._data
         if self.normalize is not None:
             self.normalize(da, db)
