@@ -31,8 +31,9 @@ import numpy as np
 
 from . import fastpath
 from . import kernels as K
+from .data import as_data
 from .modes import enable_grad, no_grad
-from .value import Value, as_data, data_of, lift
+from .value import Value, data_of, lift
 
 _FINISHED = object()  # on the DFS stack: "the node below me has had all its inputs ordered"
 
@@ -58,15 +59,18 @@ def topological_order(root: Value, *, all_nodes: bool = False) -> list[Value]:
         push(node)
         push(_FINISHED)
         # parents live in slots (see Value): a, b, then any more; pushed last-first so `a` is ordered first
-        if node._rest is not None:
-            for parent in reversed(node._rest):
-                if (all_nodes or parent.requires_grad) and parent not in visited:
-                    push(parent)
-        b = node._b
-        if b is not None and (all_nodes or b.requires_grad) and b not in visited:
-            push(b)
         a = node._a
-        if a is not None and (all_nodes or a.requires_grad) and a not in visited:
+        if a is None:  # a leaf
+            continue
+        b = node._b
+        if b is not None:
+            if node._rest is not None:
+                for parent in reversed(node._rest):
+                    if (all_nodes or parent.requires_grad) and parent not in visited:
+                        push(parent)
+            if (all_nodes or b.requires_grad) and b not in visited:
+                push(b)
+        if (all_nodes or a.requires_grad) and a not in visited:
             push(a)
     return order
 
@@ -178,7 +182,8 @@ def backward(root: Value, grad: Any = None) -> None:
     with no_grad():
         fastpath.propagate(order, root, data_of(start))
     for node in order:
-        g, node._acc = node._acc, None
+        g = node._acc
+        node._acc = None
         if node._op is not None:
             node._grad = g  # an intermediate's gradient is replaced
         elif g is not None:

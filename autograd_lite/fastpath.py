@@ -35,7 +35,8 @@ def _chain(order: list) -> None:
         g = node._acc
         if op is None or g is None:
             continue
-        out, a, b, params = node._data, node._a, node._b, node._params
+        out = node._data
+        a, b, params = node._a, node._b, node._params  # (three names: no tuple is built)
         rules = op.rules
         if b is None and rules:  # one input: elementwise functions, reductions, reshapes
             if a.requires_grad:

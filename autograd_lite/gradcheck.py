@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from .data import as_data
 from .engine import grad
-from .value import Value, as_data
+from .value import Value
 
 
 class GradcheckError(AssertionError):

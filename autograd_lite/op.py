@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import symbols
+from .domain import Domain
 from .modes import STATE
 from .value import Value, leaf, lift, make
 
@@ -25,37 +26,6 @@ Rule = Callable[..., Any]
 
 _REGISTRY: dict[str, Op] = {}
 _NUMERIC_ERRORS = (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError)
-
-
-@dataclass(frozen=True)
-class Domain:
-    """Where an op's property tests draw inputs: shapes, value ranges and points to avoid.
-
-    - `shapes`: "unary" (one array), "broadcast" (`arity` mutually broadcastable arrays), or a
-      function ``shapes(draw) -> tuple of shapes`` for anything else.
-    - `low`, `high`: the value range, one pair for all inputs or a sequence of pairs, one per input.
-    - `avoid`: points (kinks, poles) that drawn values keep at least `margin` away from.
-    - `params`: ``params(draw, shapes) -> dict`` of the op's non-differentiable arguments.
-    - `adjust`: ``adjust(arrays, params) -> arrays`` moves values off ties the op cannot
-      differentiate at (e.g. equal elements for ``max``).
-
-    `draw` offers ``integer(lo, hi)``, ``boolean()``, ``choice(seq)``, ``shape(min_dims, max_dims)``
-    and ``floats(lo, hi)``; the test suite backs it with hypothesis, so failures shrink.
-    """
-
-    shapes: str | Callable = "unary"
-    arity: int = 1
-    low: float | Sequence[tuple[float, float]] = -3.0
-    high: float = 3.0
-    avoid: tuple[float, ...] = ()
-    margin: float = 0.05
-    params: Callable | None = None
-    adjust: Callable | None = None
-
-    def value_range(self, i: int) -> tuple[float, float]:
-        if isinstance(self.low, (int, float)):
-            return float(self.low), float(self.high)
-        return self.low[i]
 
 
 @dataclass(eq=False)
@@ -144,16 +114,12 @@ class Op:
     # ----- speed: the operators' paths ---------------------------------------------------------------
     # `unary` and `binary` are `__call__` for one or two inputs without params, with nothing packed
     # into tuples or dicts: the Value operators and elementwise methods, i.e. nearly every node of a
-    # scalar graph (benchmarks/scalar_mlp pays for them). tests/core/test_fast_paths.py checks that
-    # they give what `__call__` gives, errors included.
+    # scalar graph (benchmarks/scalar_mlp pays for them). They take data and Values, not symbols
+    # (rules on symbols reach ops through `functional`, i.e. `__call__`). tests/core/test_fast_paths.py
+    # checks that they give what `__call__` gives, errors included.
     def unary(self, x: Any) -> Value:
         if not isinstance(x, Value):
-            try:
-                x = lift(x)
-            except TypeError:  # not data: a symbol asks for the formula (no cost until raised)
-                if isinstance(x, symbols.Expr):
-                    return self(x)
-                raise
+            x = lift(x)
         data = x._data
         if self.normalize is not None:
             self.normalize(data)
@@ -168,15 +134,10 @@ class Op:
         return leaf(out)
 
     def binary(self, a: Any, b: Any) -> Value:
-        try:
-            if not isinstance(a, Value):
-                a = lift(a)
-            if not isinstance(b, Value):
-                b = lift(b)
-        except TypeError:  # not data: a symbol asks for the formula (no cost until raised)
-            if isinstance(a, symbols.Expr) or isinstance(b, symbols.Expr):
-                return self(a, b)
-            raise
+        if not isinstance(a, Value):
+            a = lift(a)
+        if not isinstance(b, Value):
+            b = lift(b)
         da, db = a._data, b._data
         if self.normalize is not None:
             self.normalize(da, db)

@@ -177,15 +177,30 @@ def op_formula(op: Any, inputs: Sequence[Any], params: dict | None = None) -> Ex
     return apply(op, inputs, params)
 
 
-def formula(node: Any, inputs: Sequence[Expr]) -> Expr:
+def default_inputs(node: Any) -> list[Expr]:
+    """Symbols for `node`'s inputs: each one's label, a number for a one-number constant, else x1, x2, ..."""
+    return [symbol(p.label) if p.label else number(p.item()) if p.is_constant and p.size == 1 else symbol(f"x{i}")
+            for i, p in enumerate(node.parents, 1)]
+
+
+def formula(node: Any, inputs: Sequence[Expr] | None = None) -> Expr:
     """What the op that made `node` (a Value) computes, written with its inputs' formulas."""
-    return op_formula(node._op, inputs, node._params)
+    return op_formula(node._op, default_inputs(node) if inputs is None else inputs, node._params)
 
 
-def local_derivatives(node: Any, out: Expr, inputs: Sequence[Expr]) -> tuple[Expr | None, ...]:
+def local_derivatives(node: Any, out: Expr | None = None, inputs: Sequence[Expr] | None = None
+                      ) -> tuple[Expr | None, ...]:
     """∂node/∂input for each input of `node` (a Value), read off its op's own rules with upstream
-    1, `out` for the node and `inputs` for its inputs. None for an input that takes no gradient,
-    and where a rule needs arrays (matmul, reductions, reshapes: tensor-only ops)."""
+    1, `out` for the node and `inputs` for its inputs (by default their labels; see
+    `default_inputs`). None for an input that takes no gradient, and where a rule needs arrays
+    (matmul, reductions, reshapes: tensor-only ops).
+
+    ``local_derivatives(h)`` for ``h = z.sigmoid()`` labelled "h" is ``(Expr('h(1 - h)'),)``.
+    """
+    if out is None:
+        out = symbol(node.label or "out")
+    if inputs is None:
+        inputs = default_inputs(node)
     op, params = node._op, node._params
     result: list[Expr | None] = []
     for argnum, parent in enumerate(node.parents):

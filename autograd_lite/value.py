@@ -17,71 +17,11 @@ from typing import Any
 import numpy as np
 
 from . import kernels as K
+from .data import as_data, float_dtype, format_data
 from .modes import STATE
 
 Axis = int | tuple[int, ...] | None
 _FLOAT64 = np.dtype(np.float64)
-
-
-def as_data(data: Any, *, copy: bool = True, where: str = "Value") -> float | np.ndarray:
-    """Turn user data into what a Value holds: a Python float, or a float ndarray.
-
-    Python numbers become floats; arrays (0-d included) and numpy scalars become float arrays
-    (integers and booleans as float64); anything else is refused with a message naming it.
-    """
-    kind = type(data)
-    if kind is float:
-        return data
-    if kind is int or kind is bool:
-        return float(data)
-    if isinstance(data, Value):
-        data = data._data
-        return data if type(data) is float else np.array(data, copy=True)
-    if isinstance(data, (list, tuple)) and _contains_value(data):
-        raise TypeError(
-            f"{where}: got a {kind.__name__} containing Values; "
-            "use autograd_lite.stack(values) to build a tensor from Values"
-        )
-    if not isinstance(data, (np.ndarray, np.generic, list, tuple, float, int)):
-        raise TypeError(
-            f"{where}: data must be a number or a numeric array, got {kind.__name__}"
-        )
-    try:
-        array = np.array(data, copy=True) if copy and isinstance(data, np.ndarray) else np.asarray(data)
-    except ValueError as error:
-        raise TypeError(f"{where}: could not make a numeric array from {kind.__name__}: {error}") from None
-    code = array.dtype.kind
-    if code == "f":
-        return array
-    if code in "iub":
-        return array.astype(np.float64)
-    raise TypeError(
-        f"{where}: data must be real numbers, got an array of dtype {array.dtype} "
-        "(object, string and complex arrays are not supported)"
-    )
-
-
-def _contains_value(items: list | tuple) -> bool:
-    stack = [items]
-    while stack:
-        for item in stack.pop():
-            if isinstance(item, Value):
-                return True
-            if isinstance(item, (list, tuple)):
-                stack.append(item)
-    return False
-
-
-def _format_number(x: float) -> str:
-    return f"{x:.4f}"
-
-
-def _format_data(data: float | np.ndarray) -> str:
-    if type(data) is float:
-        return _format_number(data)
-    if data.size <= 6:
-        return np.array2string(data, precision=4, separator=", ", suppress_small=True)
-    return f"<{data.dtype} array {data.shape}>"
 
 
 class Value:
@@ -232,10 +172,10 @@ class Value:
 
     def __repr__(self) -> str:
         name = f"{self.label}: " if self.label else ""
-        grad = "" if self._grad is None else f", grad={_format_data(self._grad)}"
+        grad = "" if self._grad is None else f", grad={format_data(self._grad)}"
         if type(self._data) is not float and self._data.size > 6:
             return f"Value({name}shape={self.shape}, dtype={self.dtype}{grad and ', grad=...'})"
-        return f"Value({name}data={_format_data(self._data)}{grad})"
+        return f"Value({name}data={format_data(self._data)}{grad})"
 
     # ----- comparisons: on data, no gradient (numpy booleans: masks in rules) --------------------------
     def __lt__(self, other: Any) -> Any:
@@ -389,14 +329,6 @@ class Value:
 def data_of(x: Any) -> Any:
     """The data behind `x` if it is a Value, else `x` itself (a number, an array, a symbol)."""
     return x._data if isinstance(x, Value) else x
-
-
-def float_dtype(dtype: Any, where: str) -> np.dtype:
-    """`dtype` as a numpy floating dtype, or a TypeError naming `where`."""
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"{where}: only floating dtypes are supported, got {dtype}")
-    return dtype
 
 
 _new = object.__new__

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from .. import functional as F
 from .. import kernels as K
+from ..data import float_dtype
 from ..op import Domain, op
-from ..value import float_dtype
 
 exp = op("exp", K.exp,
          grads=lambda g, out, x: g * out,              # (e^x)' = e^x

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 import autograd_lite as ag
 from autograd_lite import Value, no_grad
-from autograd_lite import symbols as S
 from autograd_lite.ops import BUILTIN
 from autograd_lite.testing import draw_case
 
@@ -35,8 +34,6 @@ def test_unary_and_binary_record_what_call_records(name, data, constant):
         assert a.is_constant == b.is_constant and np.array_equal(a.data, b.data)
     with no_grad():
         assert not op(*xs).requires_grad and not _fast(op, xs).requires_grad
-    names = [S.symbol(f"x{i}") for i in range(len(xs))]
-    assert S.text(op(*names)) == S.text(_fast(op, names))  # symbols: the op's formula either way
 
 
 @pytest.mark.parametrize("name, inputs", [
