@@ -91,7 +91,7 @@ def seed(root: Value, grad: Any, where: str) -> Any:
                 f"{where}: the output has shape {data.shape}; pass grad= (an array of that shape), "
                 "or reduce it to one number first (e.g. .sum() or .mean())"
             )
-        return 1.0 if type(data) is float else np.ones_like(data)
+        return 1.0 if type(data) is float else np.array(1, dtype=data.dtype).reshape(data.shape)
     if isinstance(grad, Value) and grad.requires_grad:  # a seed with a graph, for higher orders
         given, shape = grad, grad.shape
     else:

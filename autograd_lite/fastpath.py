@@ -63,7 +63,13 @@ def _chain(order: list) -> None:
                     b._acc = c if total is None else total + c
                 else:
                     _accumulate(b, c, g)
-        else:  # more inputs (an affine layer), params with two, or a variadic op (one rule, told argnum)
+        elif rules:  # three or more inputs (an affine layer), or two with params: one rule per input
+            parents = (a, b) if node._rest is None else (a, b, *node._rest)
+            inputs = [p._data for p in parents]
+            for rule, parent in zip(rules, parents, strict=True):
+                if parent.requires_grad:
+                    _accumulate(parent, rule(g, out, *inputs) if params is None else rule(g, out, *inputs, **params), g)
+        else:  # a variadic op (concatenate): one rule, told which input it is for
             parents = node.parents
             inputs = [p._data for p in parents]
             for argnum, parent in enumerate(parents):
@@ -79,11 +85,11 @@ def _accumulate(node: Any, contribution: Any, g: Any) -> None:
     array (`g`, passed through by a rule, or a view), so a leaf never shares its ``.grad``.
     """
     like = node._data
-    if type(contribution) is float:
-        if type(like) is not float:
+    kind = type(contribution)
+    if kind is np.ndarray:  # most often already fitted: same shape, the same dtype object
+        if type(like) is float or contribution.shape != like.shape or contribution.dtype is not like.dtype:
             contribution = K.fit_grad(contribution, like)
-    elif type(contribution) is not np.ndarray or type(like) is float or contribution.shape != like.shape or \
-            contribution.dtype is not like.dtype:
+    elif kind is not float or type(like) is not float:
         contribution = K.fit_grad(contribution, like)
     total = node._acc
     if total is not None:

@@ -72,32 +72,27 @@ class Op:
         """Apply the op: lift the inputs, normalize the params, run the forward, record the node."""
         if not self.variadic and len(inputs) != len(self.rules):
             raise TypeError(f"{self.name}: takes {len(self.rules)} input(s), got {len(inputs)}")
-        values, requires_grad = [], False
+        values, datas, requires_grad = [], [], False
         for x in inputs:
             if not isinstance(x, Value):
                 if isinstance(x, symbols.Expr):  # read symbolically: the formula, not a node
                     return symbols.op_formula(self, inputs, params)
                 x = lift(x)  # numbers and arrays become constants
             values.append(x)
+            datas.append(x._data)
             requires_grad = requires_grad or x.requires_grad
-        datas = [v._data for v in values]
         if self.normalize is not None:
             params = self.normalize(*datas, **params) or params
-        out = self.run_forward(datas, params)
-        if not (requires_grad and STATE.grad_enabled):
-            return leaf(out)
-        rest = tuple(values[2:]) if len(values) > 2 else None
-        return make(out, self, params or None, values[0], values[1] if len(values) > 1 else None, rest)
-
-    def run_forward(self, datas: Sequence[Any], params: dict) -> float | np.ndarray:
-        """The forward on raw data, with numpy's errors explained and its scalars normalized."""
         try:
             out = self.forward(*datas, **params)
         except _NUMERIC_ERRORS as error:
             raise self.explain_error(error, datas) from None
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize_output(out, datas)
-        return out
+        if not (requires_grad and STATE.grad_enabled):
+            return leaf(out)
+        rest = tuple(values[2:]) if len(values) > 2 else None
+        return make(out, self, params or None, values[0], values[1] if len(values) > 1 else None, rest)
 
     def explain_error(self, error: Exception, datas: Sequence[Any]) -> Exception:
         """The numpy/math error re-raised with this op's name and the input shapes."""

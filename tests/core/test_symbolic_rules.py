@@ -96,6 +96,16 @@ def test_the_rules_print_as_the_tutorial_writes_them():
     assert _derivative(lambda x: x.clip(-1, 1), "x") == ["[x ≥ -1]·[x ≤ 1]"]
 
 
+def test_by_default_a_node_and_its_inputs_are_written_with_their_labels():
+    z = Value(0.3, label="z")
+    h = z.sigmoid()
+    h.label = "h"
+    assert [S.text(f) for f in S.local_derivatives(h)] == ["h(1 - h)"] and S.text(S.formula(h)) == "σ(z)"
+    y = Value(0.5) * 3.0  # unlabelled: out and x1; the constant is a number and takes no gradient
+    assert [None if f is None else S.text(f) for f in S.local_derivatives(y)] == ["3", None]
+    assert S.latex(S.local_derivatives(h)[0]) == r"h\left(1 - h\right)"
+
+
 def test_tensor_only_rules_have_no_formula_and_keep_shape_labels():
     m = Value(np.ones((2, 3)), label="m")
     s = m.sum()
