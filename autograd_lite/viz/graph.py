@@ -17,7 +17,6 @@ from autograd_lite import Value, backward_order, topological_order
 from autograd_lite import symbols as S
 
 from .dot import ValueGraph
-from .formulas import Names
 from .labels import escape, format_constant, format_data, is_scalar, magnitude, node_kind, op_text, shape_text
 from .steps import Step, backward_steps, describe_step, edge_derivatives, gradients_at, name_of
 
@@ -112,13 +111,12 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
     containers.close()
 
     sizes = _edge_sizes(steps) if grad_edges else {}
-    names = Names(nodes, root) if local_grads else None
     drawn_edges: set[tuple[str, str]] = set()
     for v in nodes:
         if v.is_leaf:
             continue
         locals_ = edge_derivatives(v) if local_grads or frame is not None else None
-        formulas = names.local_derivatives(v) if names is not None else None
+        formulas = edge_formulas(v) if local_grads else None
         head = boxes.get(v, ids[v])
         for argnum, parent in enumerate(v.parents):
             tail = boxes.get(parent, ids[parent])
@@ -137,6 +135,19 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
         shown = [v for v in nodes if v not in boxes]
         graph.attr(label=_caption(shown, frame, grad_edges, local_grads, precision))
     return graph
+
+
+def edge_formulas(v: Value) -> tuple[S.Expr | None, ...]:
+    """The local derivative on each of `v`'s input edges as a formula read off its op's rule.
+
+    Labelled Values are written with their labels and one-number constants as numbers; an
+    unlabelled head is `out` and an unlabelled input `in` (or `in1`, `in2`, ...), so a formula
+    stays as short as the edge it sits on: a sigmoid's is ``out(1 - out)``.
+    """
+    parents = v.parents
+    inputs = [S.symbol(p.label) if p.label else S.number(p.item()) if p.is_constant and p.size == 1
+              else S.symbol("in" if len(parents) == 1 else f"in{i}") for i, p in enumerate(parents, 1)]
+    return S.local_derivatives(v, S.symbol(v.label or "out"), inputs)
 
 
 def _check_options(root: Any, precision: Any, rankdir: Any, max_nodes: Any) -> None:
@@ -273,8 +284,9 @@ def _caption(nodes: list[Value], frame: _Frame | None, grad_edges: bool, local_g
            if kind in kinds]
     lines = [" · ".join(key) + " · arrows: forward pass (gradients flow back against them)"]
     if local_grads:
-        lines.append("edge label ∂: local derivative ∂(head)/∂(tail), with its formula from the op's rule; "
-                     "a node's grad = Σ over its outgoing edges of (grad at the head) × ∂")
+        lines.append("edge label ∂: local derivative ∂(head)/∂(tail), beside it its formula from the op's rule "
+                     "(an unlabelled head is out, an unlabelled tail in)")
+        lines.append("a node's grad = Σ over its outgoing edges of (grad at the head) × ∂")
     if grad_edges:
         lines.append(f"edge width and colour: |gradient| on a log scale, 1e-{GRAD_DECADES} (thin, pale) "
                      "to 1 or more (thick, dark)")

@@ -123,7 +123,7 @@ def test_a_user_defined_op_shows_its_own_derivative_on_edges_and_in_explain():
     J.label = "J"
     J.backward()
     source = draw_graph(J, local_grads=True).source
-    assert 'xlabel="σ(θ·2)"' in source            # d softplus(u)/du = σ(u), with u = θ·2 inline
+    assert 'xlabel="σ(in)"' in source              # d softplus(u)/du = σ(u): the unlabelled input is `in`
     text = str(explain(J, wrt=theta))
     assert "∂J/∂θ = σ(θ·2)·2" in text
     assert "J = softplus(θ·2)" in text
