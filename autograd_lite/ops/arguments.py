@@ -14,14 +14,6 @@ import numpy as np
 from ..value import data_of
 
 
-def ndim_of(x: Any) -> int:
-    return 0 if type(x) is float else np.ndim(x)
-
-
-def shape_of(x: Any) -> tuple[int, ...]:
-    return () if type(x) is float else np.shape(x)
-
-
 def axes(axis: Any, ndim: int, where: str) -> tuple[int, ...] | None:
     """None, or a sorted tuple of distinct non-negative axes; refuses anything else by name."""
     if axis is None:

@@ -18,7 +18,7 @@ from ._domains import at_least_1d, axis_params, distinct, nonempty_axis_params
 
 def _reduction_args(x, axis=None, keepdims=False, *, where: str) -> dict:
     if axis is not None:
-        axis = arguments.axes(axis, arguments.ndim_of(x), where)
+        axis = arguments.axes(axis, len(F.shape(x)), where)
     return {"axis": axis, "keepdims": bool(keepdims)}
 
 
@@ -28,7 +28,7 @@ def _reduction(name: str):
 
 
 def _softmax_args(x, axis=-1, *, where: str) -> dict:
-    ndim = arguments.ndim_of(x)
+    ndim = len(F.shape(x))
     if ndim == 0:
         raise ValueError(f"{where}: needs a Value with at least one dimension, got a scalar")
     if axis is None:

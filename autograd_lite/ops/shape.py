@@ -22,7 +22,7 @@ from . import arguments
 # ----- reshape ---------------------------------------------------------------------------------------------
 def _reshape_args(x, shape) -> dict:
     new = arguments.shape(shape, "reshape")
-    old = arguments.shape_of(x)
+    old = F.shape(x)
     try:
         np.empty(old, dtype=bool).reshape(new)
     except ValueError:
@@ -44,13 +44,13 @@ reshape = op("reshape", lambda x, shape: np.reshape(x, shape),
 
 # ----- transpose -------------------------------------------------------------------------------------------
 def _transpose_args(x, axes=None) -> dict:
-    ndim = arguments.ndim_of(x)
+    ndim = len(F.shape(x))
     if axes is None:
         return {"axes": tuple(range(ndim))[::-1]}
     order = arguments.shape(axes, "transpose")
     if len(order) != ndim or sorted(a % ndim if ndim else a for a in order) != list(range(ndim)):
         raise ValueError(f"transpose: axes {order} are not a permutation of the {ndim} axes of shape "
-                         f"{arguments.shape_of(x)}")
+                         f"{F.shape(x)}")
     return {"axes": tuple(a % ndim for a in order)}
 
 
@@ -69,7 +69,7 @@ transpose = op("transpose", lambda x, axes: np.transpose(x, axes),
 
 # ----- broadcast_to and sum_to -----------------------------------------------------------------------------
 def _broadcast_args(x, shape) -> dict:
-    new, old = arguments.shape(shape, "broadcast_to"), arguments.shape_of(x)
+    new, old = arguments.shape(shape, "broadcast_to"), F.shape(x)
     try:
         if len(new) < len(old) or np.broadcast_shapes(old, new) != new:
             raise ValueError
@@ -99,7 +99,7 @@ def _sum_to_args(x, shape) -> dict:
     """`shape` a tuple, or None for a Python float (a float input's share of an array gradient)."""
     if shape is None:
         return {"shape": None}
-    new, old = arguments.shape(shape, "sum_to"), arguments.shape_of(x)
+    new, old = arguments.shape(shape, "sum_to"), F.shape(x)
     try:
         if np.broadcast_shapes(old, new) != old:
             raise ValueError
@@ -181,7 +181,7 @@ def _concatenate_grad(g, out, *inputs, axis, argnum):
 def _concatenate_args(*arrays, axis=0) -> dict:
     if not arrays:
         raise ValueError("concatenate: needs at least one Value")
-    shapes = [arguments.shape_of(a) for a in arrays]
+    shapes = [F.shape(a) for a in arrays]
     first = shapes[0]
     if not first:
         raise ValueError("concatenate: zero-dimensional Values cannot be concatenated; use stack")
@@ -222,7 +222,7 @@ def stack(values: Sequence[Any], axis: int = 0) -> Value:
     """Join Values along a new axis: a reshape of each, then one concatenate."""
     if not values:
         raise ValueError("stack: needs at least one Value")
-    shapes = [arguments.shape_of(v.data if isinstance(v, Value) else np.asarray(v)) for v in values]
+    shapes = [F.shape(v.data if isinstance(v, Value) else np.asarray(v)) for v in values]
     if any(s != shapes[0] for s in shapes):
         raise ValueError(f"stack: all Values need one shape, got {shapes}")
     (axis,) = arguments.axes(axis, len(shapes[0]) + 1, "stack")
