@@ -1,58 +1,108 @@
-"""Global recording state: whether ops record a graph (`no_grad`) and the current scope path.
+"""Recording modes: whether ops record a graph (`no_grad`), the scope path, and anomaly detection.
 
-Both are plain module-level state read on every op, so they must stay cheap to check.
+The mode is a context variable holding one immutable `Mode`, so each thread — and each asyncio
+task, which runs in a copy of its creator's context — has its own: a ``no_grad()`` in one thread
+never drops part of a gradient that another thread is recording. Entering a mode sets a new
+`Mode` and leaving resets the previous one. Ops read the mode on every call (`current()`), so it
+is a single context-variable lookup.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
+import inspect
 from collections.abc import Callable
-from typing import TypeVar
+from contextvars import ContextVar
+from typing import Any, NamedTuple, TypeVar
 
 _F = TypeVar("_F", bound=Callable)
 
 
-class _State:
-    """Mutable recording state shared by every op (one instance, module-level)."""
+class Mode(NamedTuple):
+    """What ops do right now: record the graph? tag Values with which scope? watch for anomalies?"""
 
-    __slots__ = ("grad_enabled", "scope")
-
-    def __init__(self) -> None:
-        self.grad_enabled = True
-        self.scope: str | None = None
+    grad_enabled: bool = True
+    scope: str | None = None
+    anomaly: Any = None  # None, or the active `anomaly.detect_anomaly` (it says what to check)
 
 
-STATE = _State()
+DEFAULT = Mode()  # recording, no scope, no anomaly detection (a tuple: immutable, so safe to share)
+_MODE: ContextVar[Mode] = ContextVar("autograd_lite.mode", default=DEFAULT)
+current = _MODE.get  # bound once: the hot path calls it on every op
 
 
-class _GradMode:
-    """A context manager and decorator that sets whether ops record a graph."""
+class ModeChange:
+    """Base of the context managers that change one field of the mode; also usable as decorators.
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._saved: list[bool] = []
+    A decorated function runs with the mode changed; a decorated generator function has the mode
+    changed while its body runs (each time it resumes), not only while it is created.
+    """
 
-    def __enter__(self) -> None:
-        self._saved.append(STATE.grad_enabled)
-        STATE.grad_enabled = self.enabled
+    def changes(self, mode: Mode) -> Mode:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def __enter__(self) -> Any:
+        tokens = self.__dict__.setdefault("_tokens", [])
+        new = self.changes(current())
+        tokens.append(_MODE.set(new))
+        return new
 
     def __exit__(self, *exc: object) -> None:
-        STATE.grad_enabled = self._saved.pop()
+        _MODE.reset(self._tokens.pop())
 
     def __call__(self, func: _F) -> _F:
+        if inspect.isgeneratorfunction(func):
+            @functools.wraps(func)
+            def generator(*args, **kwargs):
+                inner = func(*args, **kwargs)
+                sent = None
+                while True:
+                    with self.fresh():
+                        try:
+                            item = inner.send(sent)
+                        except StopIteration as stop:
+                            return stop.value
+                    sent = yield item
+
+            return generator  # type: ignore[return-value]
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with _GradMode(self.enabled):
+            with self.fresh():
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 
+    def fresh(self) -> ModeChange:
+        """A new manager making the same change: a decorator enters one per call, since calls may
+        nest, interleave (generators) or run in several threads at once."""
+        new = copy.copy(self)
+        new.__dict__.pop("_tokens", None)
+        return new
 
-def no_grad() -> _GradMode:
+
+class _GradMode(ModeChange):
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def changes(self, mode: Mode) -> Mode:
+        return Mode(self.enabled, mode.scope, mode.anomaly)
+
+    def __enter__(self) -> None:
+        super().__enter__()
+
+
+def no_grad(func: Callable | None = None) -> Any:
     """Ops inside record nothing and give Values with ``requires_grad == False``.
 
-    Use as ``with no_grad():`` or as a decorator ``@no_grad()``.
+    Use as ``with no_grad():``, or as a decorator: ``@no_grad()`` or ``@no_grad``. It holds for
+    the current thread (and asyncio task) only.
     """
+    if func is not None:
+        if not callable(func):
+            raise TypeError(f"no_grad: expected a function to decorate, got {type(func).__name__}")
+        return functools.wraps(func)(_GradMode(False)(func))
     return _GradMode(False)
 
 
@@ -62,33 +112,29 @@ def enable_grad() -> _GradMode:
 
 
 def is_grad_enabled() -> bool:
-    """True when ops currently record the graph."""
-    return STATE.grad_enabled
+    """True when ops currently record the graph (in this thread and context)."""
+    return current().grad_enabled
 
 
-class scope:  # noqa: N801  (used like a function: ``with scope("layers.0"):``)
+class scope(ModeChange):  # noqa: N801  (used like a function: ``with scope("layers.0"):``)
     """Tag every Value created inside with a dotted scope path (nested scopes join with dots).
 
     ``nn`` modules use this so that the visualizer can group a layer's Values in one cluster.
-    A small class rather than a generator: models enter one per module call.
     """
-
-    __slots__ = ("name", "_saved")
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"scope: name must be a non-empty string, got {name!r}")
         self.name = name
 
-    def __enter__(self) -> str:
-        self._saved = saved = STATE.scope
-        STATE.scope = path = self.name if saved is None else f"{saved}.{self.name}"
-        return path
+    def changes(self, mode: Mode) -> Mode:
+        outer = mode.scope
+        return Mode(mode.grad_enabled, self.name if outer is None else f"{outer}.{self.name}", mode.anomaly)
 
-    def __exit__(self, *exc: object) -> None:
-        STATE.scope = self._saved
+    def __enter__(self) -> str:
+        return super().__enter__().scope
 
 
 def current_scope() -> str | None:
     """The dotted scope path that new Values are tagged with, or None outside any scope."""
-    return STATE.scope
+    return current().scope

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import symbols
 from .domain import Domain
-from .modes import STATE
+from .modes import current
 from .value import Value, leaf, lift, make
 
 Rule = Callable[..., Any]
@@ -89,7 +89,7 @@ class Op:
             raise self.explain_error(error, datas) from None
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize_output(out, datas)
-        if not (requires_grad and STATE.grad_enabled):
+        if not (requires_grad and current().grad_enabled):
             return leaf(out)
         rest = tuple(values[2:]) if len(values) > 2 else None
         return make(out, self, params or None, values[0], values[1] if len(values) > 1 else None, rest)
@@ -124,7 +124,7 @@ class Op:
             raise self.explain_error(error, (data,)) from None
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize_output(out, (data,))
-        if x.requires_grad and STATE.grad_enabled:
+        if x.requires_grad and current().grad_enabled:
             return make(out, self, None, x)
         return leaf(out)
 
@@ -142,7 +142,7 @@ class Op:
             raise self.explain_error(error, (da, db)) from None
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize_output(out, (da, db))
-        if (a.requires_grad or b.requires_grad) and STATE.grad_enabled:
+        if (a.requires_grad or b.requires_grad) and current().grad_enabled:
             return make(out, self, None, a, b)
         return leaf(out)
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import kernels as K
 from .data import as_data, float_dtype, format_data
-from .modes import STATE
+from .modes import current
 
 Axis = int | tuple[int, ...] | None
 _FLOAT64 = np.dtype(np.float64)
@@ -52,7 +52,7 @@ class Value:
         self._params: dict | None = None
         self.requires_grad = bool(requires_grad)
         self.label = label
-        self.scope = STATE.scope
+        self.scope = current().scope
         self.is_constant = False
         self._acc = None  # the engine's running sum during a backward pass, None at rest
 
@@ -347,7 +347,7 @@ def make(data: float | np.ndarray, op: Any, params: dict | None, a: Value | None
     v._params = params
     v.requires_grad = True
     v.label = None
-    v.scope = STATE.scope
+    v.scope = current().scope
     v.is_constant = False
     v._acc = None
     return v
