@@ -3,26 +3,28 @@
 One `Value` class holds a Python float or a numpy array and records the ops applied to it;
 ``backward()`` applies the chain rule in reverse topological order.
 
-The layers, each importing only those above it in this list: `kernels` (numerics) and `modes`;
-`symbols` (formulas); `value` (the graph's nodes); `op` (the registry); `functional`; `ops` (the
-built-in ops); `fastpath` and `engine` (the chain rule); `gradcheck`, `testing`. `viz` and `nn`
-use only what this file exports.
+The layers, each importing only those above it in this list: `kernels` (numerics), `modes`
+and `versions` (in-place change detection); `anomaly`; `symbols` (formulas); `value` (the
+graph's nodes); `op` (the registry); `functional`; `ops` (the built-in ops); `fastpath` and
+`engine` (the chain rule); `gradcheck`, `testing`. `viz` and `nn` use only what this file exports.
 """
 
 from . import engine, functional, ops, symbols, value
+from .anomaly import AnomalyError, detect_anomaly
 from .engine import backward_order, chain_rule, grad, local_grads, topological_order
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .modes import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .op import Domain, Op, get_op, op, registry
 from .ops import concatenate, maximum, minimum, stack, where
 from .value import Value
+from .versions import DataChangedError
 
 value.connect(ops, engine)  # the one late binding: Value's methods reach the ops and the engine
 
 __all__ = [
-    "Domain", "GradcheckError", "Op", "Value", "backward_order", "chain_rule", "concatenate", "current_scope",
-    "enable_grad", "functional", "get_op", "grad", "gradcheck", "is_grad_enabled", "local_grads",
-    "maximum", "minimum", "no_grad", "numerical_grad", "op", "registry", "scope", "stack", "symbols",
-    "topological_order", "where",
+    "AnomalyError", "DataChangedError", "Domain", "GradcheckError", "Op", "Value", "backward_order",
+    "chain_rule", "concatenate", "current_scope", "detect_anomaly", "enable_grad", "functional", "get_op",
+    "grad", "gradcheck", "is_grad_enabled", "local_grads", "maximum", "minimum", "no_grad",
+    "numerical_grad", "op", "registry", "scope", "stack", "symbols", "topological_order", "where",
 ]
 __version__ = "0.1.0"

@@ -31,9 +31,12 @@ import numpy as np
 
 from . import fastpath
 from . import kernels as K
+from .anomaly import check_contributions
 from .data import as_data
-from .modes import enable_grad, no_grad
+from .modes import current, enable_grad, no_grad
 from .value import Value, data_of, lift
+from .versions import CLOCK
+from .versions import check as check_unchanged
 
 _FINISHED = object()  # on the DFS stack: "the node below me has had all its inputs ordered"
 
@@ -138,6 +141,8 @@ def chain_rule(root: Value, grad: Any = None, *, create_graph: bool = False, whe
         g = grads[node]  # complete: every consumer of `node` came earlier
         sent: list[tuple[Value, Any]] = []
         if node._op is not None:
+            if node._version < CLOCK.now:  # data was written since `node` was recorded: was it its own?
+                check_unchanged(node, where)
             parents = node.parents
             out, inputs = (node, parents) if create_graph else (node._data, [p._data for p in parents])
             for argnum, parent in enumerate(parents):
@@ -157,6 +162,7 @@ def local_grads(node: Value, upstream: Any = None) -> tuple[Any, ...]:
     """
     if node._op is None:
         return ()
+    check_unchanged(node, "local_grads")
     out = node._data
     upstream = (1.0 if type(out) is float else np.ones_like(out)) if upstream is None else lift(upstream)._data
     parents = node.parents
@@ -177,12 +183,16 @@ def backward(root: Value, grad: Any = None) -> None:
             "backward: this Value does not require grad (its inputs have requires_grad=False, "
             "or it was computed under no_grad())"
         )
-    start = seed(root, grad, "backward")
-    order = topological_order(root)
-    with no_grad():
-        fastpath.propagate(order, root, data_of(start))
+    if current().anomaly is not None:  # the reference loop, checking every contribution
+        found = watched_chain_rule(root, grad, False, "backward")
+        order, get = list(found), found.get
+    else:
+        start = seed(root, grad, "backward")
+        order, get = topological_order(root), None
+        with no_grad():
+            fastpath.propagate(order, root, data_of(start), "backward")
     for node in order:
-        g = node._acc
+        g = node._acc if get is None else get(node)
         node._acc = None
         if node._op is not None:
             node._grad = g  # an intermediate's gradient is replaced
@@ -205,18 +215,31 @@ def grad(output: Value, inputs: Value | Sequence[Value], grad_output: Any = None
             raise TypeError(f"grad: inputs[{i}] is a {type(x).__name__}, not a Value")
     if not output.requires_grad:
         return tuple(_zeros_like(x, create_graph) for x in inputs)
-    if create_graph:
+    if current().anomaly is not None:
+        found = watched_chain_rule(output, grad_output, create_graph, "grad")
+    elif create_graph:
         with enable_grad():
             found = {node: g for node, g, _ in chain_rule(output, grad_output, create_graph=True, where="grad")}
     else:
         start = seed(output, grad_output, "grad")
         order = topological_order(output)
         with no_grad():
-            fastpath.propagate(order, output, data_of(start))
+            fastpath.propagate(order, output, data_of(start), "grad")
         found = {}
         for node in order:
             found[node], node._acc = node._acc, None
     return tuple(_zeros_like(x, create_graph) if found.get(x) is None else found[x] for x in inputs)
+
+
+def watched_chain_rule(root: Value, grad: Any, create_graph: bool, where: str) -> dict[Value, Any]:
+    """Every node's gradient by `chain_rule`, stopping at the first non-finite contribution
+    (anomaly mode: `autograd_lite.anomaly`)."""
+    found = {}
+    with enable_grad() if create_graph else no_grad():
+        for node, g, sent in chain_rule(root, grad, create_graph=create_graph, where=where):
+            check_contributions(node, sent, where)
+            found[node] = g
+    return found
 
 
 def _zeros_like(x: Value, as_value: bool) -> Any:

@@ -19,26 +19,32 @@ from typing import Any
 import numpy as np
 
 from . import kernels as K
+from .versions import CLOCK
+from .versions import check as check_unchanged
 
 
-def propagate(order: list, root: Any, seed: Any) -> None:
+def propagate(order: list, root: Any, seed: Any, where: str) -> None:
     """Leave d(root)/d(node) in each node's ``_acc`` (None where no gradient arrived); the caller
-    reads and clears them. `order` is a topological order ending at `root`."""
+    reads and clears them. `order` is a topological order ending at `root`; `where` names the
+    caller in errors."""
     root._acc = seed
     try:
-        _chain(order)
+        _chain(order, where)
     except BaseException:
         for node in order:
             node._acc = None
         raise
 
 
-def _chain(order: list) -> None:
+def _chain(order: list, where: str) -> None:
+    now = CLOCK.now
     for node in reversed(order):
         op = node._op
         g = node._acc
         if op is None or g is None:
             continue
+        if node._version < now:  # data was written since `node` was recorded: was it its own?
+            check_unchanged(node, where)
         out = node._data
         a, b, params = node._a, node._b, node._params  # (three names: no tuple is built)
         rules = op.rules

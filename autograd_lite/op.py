@@ -20,7 +20,7 @@ import numpy as np
 from . import symbols
 from .domain import Domain
 from .modes import current
-from .value import Value, leaf, lift, make
+from .value import Value, leaf, lift, make, read_only
 
 Rule = Callable[..., Any]
 
@@ -90,6 +90,9 @@ class Op:
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize_output(out, datas)
         if not (requires_grad and current().grad_enabled):
+            if type(out) is np.ndarray and out.base is not None and len(datas) == 1 \
+                    and np.may_share_memory(out, datas[0]):
+                out = read_only(out)  # a view (reshape, .T, a slice): writing into it would change its input
             return leaf(out)
         rest = tuple(values[2:]) if len(values) > 2 else None
         return make(out, self, params or None, values[0], values[1] if len(values) > 1 else None, rest)

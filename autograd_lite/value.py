@@ -4,7 +4,7 @@ A Value knows its data, its gradient, the op that made it and that op's inputs (
 in argument order). It holds no closures, so a dropped graph is freed by reference counting
 alone. `make` records an op's output; operators and methods are thin calls into the ops.
 
-Layering: this module imports only `modes` and `kernels`. Its methods reach the two layers
+Layering: this module imports only `data`, `kernels`, `modes` and `versions`. Its methods reach the two layers
 built on top of it — the ops (operators, functions) and the engine (``backward``) — through the
 one late binding at the bottom of this file (`connect`), since both of those import `Value`.
 """
@@ -19,6 +19,7 @@ import numpy as np
 from . import kernels as K
 from .data import as_data, float_dtype, format_data
 from .modes import current
+from .versions import CLOCK, handed_out, written
 
 Axis = int | tuple[int, ...] | None
 _FLOAT64 = np.dtype(np.float64)
@@ -37,7 +38,7 @@ class Value:
     # cyclic garbage collector tracks, and that collector is most of a big scalar graph's cost.
     # `_a` and `_b` are the first two inputs (None when absent); `_rest` a tuple of any more.
     __slots__ = ("_data", "_grad", "_a", "_b", "_rest", "_op", "_params", "requires_grad", "label",
-                 "scope", "is_constant", "_acc", "__weakref__")
+                 "scope", "is_constant", "_acc", "_version", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Value -> Value
 
     def __init__(self, data: Any, requires_grad: bool = True, label: str | None = None,
@@ -52,25 +53,54 @@ class Value:
         self._params: dict | None = None
         self.requires_grad = bool(requires_grad)
         self.label = label
-        self.scope = current().scope
+        mode = current()
+        self.scope = mode.scope
         self.is_constant = False
         self._acc = None  # the engine's running sum during a backward pass, None at rest
+        self._version = CLOCK.now  # when the data was last set (autograd_lite/versions.py)
+        if mode.anomaly is not None:
+            mode.anomaly.created(self)  # remember the user's line (autograd_lite/anomaly.py)
 
     # ----- data and gradient ---------------------------------------------------------------
     @property
     def data(self) -> float | np.ndarray:
-        """The forward value: a Python float or an ndarray. Assignable (``p.data -= lr * p.grad``)."""
-        return self._data
+        """The forward value: a Python float or an ndarray. Assignable (``p.data -= lr * p.grad``).
+
+        Changing data that a recorded graph still needs makes that graph's backward raise
+        (`versions.DataChangedError`). Read without that bookkeeping through ``numpy()``.
+        """
+        data = self._data
+        if type(data) is not float:
+            handed_out(self)  # writes through this array cannot be seen: remember what it held
+        return data
 
     @data.setter
     def data(self, new: Any) -> None:
+        if self._op is not None:
+            raise AttributeError(
+                f"Value.data: this Value was computed by op {self._op.name!r} and its graph reads its data; "
+                "set the data of leaves (inputs, parameters) instead, or work on a copy: v.detach()")
+        old = self._data
         kind = type(new)
-        if kind is np.ndarray and new.dtype.kind == "f":
-            self._data = new
-        elif kind is float:
-            self._data = new
+        if kind is float and type(old) is float:
+            pass
+        elif kind is np.ndarray and new.dtype.kind == "f" and type(old) is np.ndarray and new.shape == old.shape:
+            pass
         else:
-            self._data = as_data(new, where="Value.data")
+            new = as_data(new, where="Value.data")
+            if type(old) is float:
+                if np.shape(new) != ():
+                    raise ValueError(f"Value.data: this Value holds a number; got data of shape {np.shape(new)} "
+                                     "(make a new Value for data of another shape)")
+                new = float(new)
+            else:
+                if np.shape(new) != old.shape:
+                    raise ValueError(f"Value.data: this Value holds an array of shape {old.shape}; got data of "
+                                     f"shape {np.shape(new)} (make a new Value for data of another shape)")
+                if kind is not np.ndarray:  # a number or a list takes the array's dtype
+                    new = np.asarray(new, dtype=old.dtype)
+        self._data = new
+        written(self)
 
     @property
     def grad(self) -> float | np.ndarray:
@@ -153,12 +183,29 @@ class Value:
         return float(data.item())
 
     def numpy(self) -> np.ndarray:
-        """The data as an ndarray (the same array for a tensor Value, not a copy)."""
-        return np.asarray(self._data)
+        """The data as a read-only ndarray: a view of a tensor Value's array, not a copy.
+
+        Read-only because graphs read this memory when they are differentiated; ``np.array(v.numpy())``
+        is a copy to write into, ``v.data = new`` a change the graphs that saved `v` will notice.
+        """
+        return read_only(self._data)
 
     def detach(self) -> Value:
-        """A new leaf sharing this Value's data, cut from the graph (``requires_grad=False``)."""
-        return leaf(self._data)
+        """A new leaf with this Value's data, cut from the graph (``requires_grad=False``).
+
+        It shares a tensor's memory read-only (writing into it would corrupt this Value's graphs);
+        assigning its ``data`` gives it a new array of its own.
+        """
+        return leaf(self._data if type(self._data) is float else read_only(self._data))
+
+    def __bool__(self) -> bool:
+        data = self._data
+        if type(data) is float:
+            return data != 0.0
+        if data.size != 1:
+            raise ValueError(f"bool() of a Value with {data.size} elements (shape {data.shape}) is ambiguous; "
+                             "use (v > 0).any() or .all() on the data, e.g. bool((v.numpy() > 0).all())")
+        return bool(data)
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -326,6 +373,13 @@ class Value:
         _engine.backward(self, grad)
 
 
+def read_only(data: float | np.ndarray) -> np.ndarray:
+    """A read-only view of `data` (an array; a 0-d array for a float)."""
+    view = np.asarray(data).view()
+    view.flags.writeable = False
+    return view
+
+
 def data_of(x: Any) -> Any:
     """The data behind `x` if it is a Value, else `x` itself (a number, an array, a symbol)."""
     return x._data if isinstance(x, Value) else x
@@ -347,9 +401,13 @@ def make(data: float | np.ndarray, op: Any, params: dict | None, a: Value | None
     v._params = params
     v.requires_grad = True
     v.label = None
-    v.scope = current().scope
+    mode = current()
+    v.scope = mode.scope
     v.is_constant = False
     v._acc = None
+    v._version = CLOCK.now
+    if mode.anomaly is not None:
+        mode.anomaly.created(v)  # remember the user's line; maybe check the output (anomaly.py)
     return v
 
 

@@ -46,7 +46,7 @@ def prelu(x: Any, slope: Any) -> Value:
     Its derivative is nonzero everywhere except at one point; the gradient reaches the slope too.
     """
     x = _value(x)
-    return al.where(x.data > 0, x, slope * x)
+    return al.where(x > 0, x, slope * x)
 
 
 class Sigmoid(Module):

@@ -52,7 +52,7 @@ def saturation(model: Module, X: Any, low: float = 0.2, high: float = 0.8) -> di
             if node.op != "sigmoid" or id(node) in seen:
                 continue
             seen.add(id(node))
-            data = np.asarray(node.data)
+            data = node.numpy()
             bucket = counts.setdefault(_layer_of(node.scope), [0, 0])
             bucket[0] += int(np.count_nonzero((data < low) | (data > high)))
             bucket[1] += data.size

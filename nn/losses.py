@@ -88,7 +88,7 @@ def softplus(z: Value) -> Value:
     −|z| is written as where(z > 0, −z, z) so that the derivative at z = 0 comes out as the
     true 1/2 (|z|'s kink would otherwise give 0 there).
     """
-    negative_abs = al.where(z.data > 0, -z, z)
+    negative_abs = al.where(z > 0, -z, z)
     return z.relu() + (negative_abs.exp() + 1.0).log()
 
 
@@ -113,7 +113,7 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Value:
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (n, classes), got {logits.shape}")
     n, classes = logits.shape
-    labels = np.asarray(target.data if isinstance(target, Value) else target)
+    labels = target.numpy() if isinstance(target, Value) else np.asarray(target)
     if labels.shape != (n,):
         raise ValueError(f"cross_entropy: target must hold one class index per row, shape ({n},); "
                          f"got shape {labels.shape}")

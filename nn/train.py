@@ -21,7 +21,7 @@ from .optim import SGD, Optimizer
 
 def accuracy(outputs: Any, y: Any, threshold: float = 0.5) -> float:
     """The fraction of correct predictions: argmax per row for several outputs, else output > threshold."""
-    out = np.asarray(outputs.data if isinstance(outputs, al.Value) else outputs)
+    out = outputs.numpy() if isinstance(outputs, al.Value) else np.asarray(outputs)
     y = np.asarray(y).reshape(-1)
     if out.ndim == 2 and out.shape[1] > 1:
         predicted = out.argmax(axis=1)
@@ -50,7 +50,7 @@ def evaluate(model: Module, loss_fn: Callable, X: Any, y: Any, batch_size: int =
             for xb, yb in batches(X, y, batch_size):
                 out = model(xb)
                 total += loss_fn(out, _targets_for(out, yb), reduction="sum").item()
-                outputs.append(np.asarray(out.data))
+                outputs.append(out.numpy())
     finally:
         model.train(was_training)
     n = len(np.asarray(y))

@@ -51,7 +51,8 @@ def all_nodes(root: Value) -> list[Value]:
 def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: bool = False,
                local_grads: bool = False, step: int | None = None, grad_edges: bool = False,
                clusters: bool = True, collapse: bool | int | Iterable[str] = False,
-               max_nodes: int = DEFAULT_MAX_NODES, caption: bool = True) -> ValueGraph:
+               max_nodes: int = DEFAULT_MAX_NODES, caption: bool = True,
+               highlight: Value | Iterable[Value] | Exception | None = None) -> ValueGraph:
     """Draw the graph that computed `root` as a ``graphviz.Digraph`` (shows inline in Jupyter).
 
     - `precision`: decimals for scalars (tensors show shape, dtype and values or a summary).
@@ -69,6 +70,9 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
       each: True for the innermost scopes, an int for scopes at that depth ("layers.0" is depth 2),
       or a list of scope paths.
     - `max_nodes`: refuse (with a message saying how to proceed) above this many nodes.
+    - `highlight`: Values to outline in red; or an error that names nodes — an
+      ``AnomalyError`` (its node, the input that received the non-finite gradient, and the edge
+      between) or a ``DataChangedError`` (the changed Value and the node that saved it).
     """
     _check_options(root, precision, rankdir, max_nodes)
     nodes = all_nodes(root)
@@ -96,6 +100,7 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
     graph.ids = ids  # Value -> node name in the DOT source (for tools and tests)
 
     frame = _Frame(steps, step) if step is not None else None
+    marked, marked_edge = _highlighted(highlight)
     containers = _clusters(graph, nodes, boxes, clusters)
     for v in nodes:
         if v in boxes:
@@ -106,6 +111,8 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
             attrs["penwidth"] = "2.2"
         if frame is not None:
             attrs.update(frame.node_style(v))
+        if v in marked:
+            attrs.update(HIGHLIGHT)
         containers(v.scope).node(ids[v], label=label, **attrs)
     _draw_boxes(nodes, boxes, containers)
     containers.close()
@@ -130,6 +137,8 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
             attrs = _edge_attrs(v, argnum, parent, locals_, precision, sizes, frame)
             if formulas is not None and formulas[argnum] is not None and formulas[argnum].kind != "num":
                 attrs["xlabel"] = S.text(formulas[argnum])  # the rule's own formula, beside its number
+            if marked_edge == (parent, v):
+                attrs.update({"color": HIGHLIGHT["color"], "penwidth": "2.5"})
             graph.edge(tail, head, **attrs)
     if caption:
         shown = [v for v in nodes if v not in boxes]
@@ -227,6 +236,32 @@ class _Frame:
         if position is not None and position < self.index:
             return {"color": DONE_COLOUR}  # already processed: its grad has been passed on
         return {}
+
+
+HIGHLIGHT = {"color": "#d6336c", "penwidth": "3", "style": "rounded,filled,bold"}
+
+
+def _highlighted(highlight: Any) -> tuple[set[Value], tuple[Value, Value] | None]:
+    """The Values to outline, and the edge (input, node) to colour, from `draw_graph`'s `highlight`."""
+    if highlight is None:
+        return set(), None
+    if isinstance(highlight, Value):
+        return {highlight}, None
+    if isinstance(highlight, Exception):
+        node = getattr(highlight, "node", None)
+        other = getattr(highlight, "input", None)
+        if other is None:
+            other = getattr(highlight, "value", None)
+        if not isinstance(node, Value):
+            raise TypeError(f"draw_graph: highlight= got a {type(highlight).__name__} that names no node; "
+                            "pass an AnomalyError, a DataChangedError, or Values")
+        edge = (other, node) if isinstance(other, Value) and other in node.parents else None
+        return {v for v in (node, other) if isinstance(v, Value)}, edge
+    values = set(highlight)
+    for v in values:
+        if not isinstance(v, Value):
+            raise TypeError(f"draw_graph: highlight= takes Values, got a {type(v).__name__}")
+    return values, None
 
 
 # ----- edges ------------------------------------------------------------------------------------------
