@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import Value, backward_order, topological_order
+from autograd_lite import functional as F
 from autograd_lite import symbols as S
 
 from .dot import ValueGraph
@@ -174,9 +175,9 @@ def _check_options(root: Any, precision: Any, rankdir: Any, max_nodes: Any) -> N
 def _node_label(v: Value, number: int | None, precision: int, frame: _Frame | None) -> str:
     kind = node_kind(v)
     if kind == "constant":
-        if is_scalar(v.data):
-            return escape(format_constant(float(np.asarray(v.data).reshape(()))))
-        return f"<const {escape(shape_text(v.shape))}<br/>{escape(format_data(v.data, precision))}>"
+        if is_scalar(F.raw(v)):
+            return escape(format_constant(float(np.asarray(F.raw(v)).reshape(()))))
+        return f"<const {escape(shape_text(v.shape))}<br/>{escape(format_data(F.raw(v), precision))}>"
     title = []
     if number is not None:
         title.append(f'<font color="#777777">#{number}</font>')
@@ -190,9 +191,9 @@ def _node_label(v: Value, number: int | None, precision: int, frame: _Frame | No
     else:
         title.append(f'<font color="#555555"><i>{kind}</i></font>')
     rows = ["&nbsp;".join(title)]
-    if type(v.data) is not float:
+    if type(F.raw(v)) is not float:
         rows.append(f'<font point-size="9" color="#555555">shape {escape(shape_text(v.shape))} {v.dtype}</font>')
-    rows.append(f"data {escape(format_data(v.data, precision))}")
+    rows.append(f"data {escape(format_data(F.raw(v), precision))}")
     if v.requires_grad:
         rows.append(_grad_row(v, precision, frame))
     cells = "".join(f"<tr><td>{row}</td></tr>" for row in rows)

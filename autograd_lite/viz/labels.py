@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import Value
+from autograd_lite import functional as F
 
 #: tensors with at most this many elements are written out in full
 SMALL_TENSOR = 6
@@ -80,7 +81,7 @@ def format_data(data: Any, precision: int = 4) -> str:
 
 def tensor_header(v: Value) -> str | None:
     """'shape (2, 3) float64' for a tensor Value; None for a Python-float scalar."""
-    if type(v.data) is float:
+    if type(F.raw(v)) is float:
         return None
     return f"shape {shape_text(v.shape)} {v.dtype}"
 
@@ -113,7 +114,7 @@ def op_text(v: Value) -> str:
         return ""
     text = OP_SYMBOLS.get(name, name)
     if name == "power" and v.parents[1].is_constant and v.parents[1].size == 1:
-        return f"**{format_constant(float(np.asarray(v.parents[1].data).reshape(())))}"
+        return f"**{format_constant(float(np.asarray(F.raw(v.parents[1])).reshape(())))}"
     params = v.params
     if params:
         shown = ", ".join(f"{key}={_short(value)}" for key, value in params.items())

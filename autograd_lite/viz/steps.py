@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import Value, chain_rule, local_grads, topological_order
+from autograd_lite import functional as F
 from autograd_lite import symbols as S
 
 from .formulas import Names
@@ -60,7 +61,7 @@ def name_of(v: Value) -> str:
     if kind == "result":
         return f"({op_text(v)})"
     if kind == "constant":
-        return format_data(v.data)
+        return format_data(F.raw(v))
     return kind
 
 
