@@ -37,7 +37,9 @@ class Site:
     source: str
 
     def __str__(self) -> str:
-        text = f"{self.filename}:{self.lineno} in {self.function}"
+        in_notebook = "ipykernel_" in self.filename  # Jupyter runs each cell from a temporary file
+        place = f"a notebook cell, line {self.lineno}" if in_notebook else f"{self.filename}:{self.lineno}"
+        text = f"{place} in {self.function}"
         return f"{text}\n    {self.source}" if self.source else text
 
 

@@ -239,7 +239,7 @@ class _Frame:
         return {}
 
 
-HIGHLIGHT = {"color": "#d6336c", "penwidth": "3", "style": "rounded,filled,bold"}
+HIGHLIGHT = {"color": "#d6336c", "fillcolor": "#ffe3ec", "penwidth": "3", "style": "rounded,filled,bold"}
 
 
 def _highlighted(highlight: Any) -> tuple[set[Value], tuple[Value, Value] | None]:
