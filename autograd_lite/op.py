@@ -35,9 +35,11 @@ class Op:
     Call it on Values, numbers or arrays to apply it: ``op(x, y, axis=0)``; on symbols it gives
     its formula. `normalize(*arrays, **params)` checks the arguments and returns them in
     canonical form (or None to keep them). `variadic` ops take any number of inputs and a single
-    rule called with ``argnum=i``. `symbol` and `latex` say how formulas print it (``σ``, ``\\sigma``;
-    a LaTeX template may place the argument with ``{0}``); `formula`, when given, builds the
-    formula from the inputs' formulas instead (``operator.add`` for ``a + b``).
+    rule ``rule(g, out, inputs, *, argnum, **params)``, given the inputs as one sequence and
+    called once per input (unpacking them on each call would make a backward quadratic).
+    `symbol` and `latex` say how formulas print it (``σ``, ``\\sigma``; a LaTeX template may
+    place the argument with ``{0}``); `formula`, when given, builds the formula from the inputs'
+    formulas instead (``operator.add`` for ``a + b``).
     """
 
     name: str
@@ -105,7 +107,7 @@ class Op:
     def vjp(self, argnum: int, g: Any, out: Any, inputs: Sequence[Any], params: dict | None) -> Any:
         """g times d(out)/d(inputs[argnum]) by this op's rule: raw data, Values or symbols alike."""
         if self.variadic:
-            return self.grads(g, out, *inputs, argnum=argnum, **(params or {}))
+            return self.grads(g, out, inputs, argnum=argnum, **(params or {}))  # one sequence: n calls stay O(n)
         rule = self.rules[argnum]
         return rule(g, out, *inputs, **params) if params else rule(g, out, *inputs)
 

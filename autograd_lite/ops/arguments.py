@@ -2,7 +2,8 @@
 
 Ops call these from their `normalize`, so an op gets the same canonical params whether it is
 reached by a method, a module function or ``get_op(name)``; each check is idempotent, so
-canonical params pass through unchanged. Errors name the op and what was wrong.
+canonical params pass through unchanged. Errors name the op and what was wrong. What numpy
+refuses (a float index array) is refused here too, rather than read as something else.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..value import data_of
+from ..value import Value
 
 
 def axes(axis: Any, ndim: int, where: str) -> tuple[int, ...] | None:
@@ -39,6 +40,14 @@ def shape(shape: Any, where: str) -> tuple[int, ...]:
     return tuple(int(n) for n in items)
 
 
+def flag(value: Any, name: str, where: str) -> bool:
+    """True or False, given as a bool or as numpy's 0 or 1; anything else ("no", 2, None) is refused:
+    read by its truth value it would silently mean True or False."""
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, (int, np.integer)) and value in (0, 1)):
+        return bool(value)
+    raise TypeError(f"{where}: {name} must be True or False, got {value!r}")
+
+
 def index(index: Any, x: Any, where: str = "getitem") -> tuple:
     """An index as a tuple of ints, slices, None, Ellipsis and copied int/bool arrays."""
     if type(x) is float:
@@ -46,13 +55,18 @@ def index(index: Any, x: Any, where: str = "getitem") -> tuple:
     items = index if isinstance(index, tuple) else (index,)
     out: list[Any] = []
     for item in items:
-        item = data_of(item)
+        if isinstance(item, Value):  # its data are floats: a mask of 1s and 0s would pick elements 1 and 0
+            raise IndexError(f"{where}: a Value cannot be an index (it holds floats); index with an integer or "
+                             "boolean array, such as v.data.astype(int) or v.data > 0")
         if isinstance(item, (list, np.ndarray)):
             array = np.asarray(item)
-            if array.dtype.kind == "f" and np.all(array == np.round(array)):
+            if type(item) is list and array.size == 0:  # numpy reads [] as an empty integer index
                 array = array.astype(np.intp)
             if array.dtype.kind not in "iub":
-                raise IndexError(f"{where}: index arrays must hold integers or booleans, got dtype {array.dtype}")
+                message = f"{where}: index arrays must hold integers or booleans, got dtype {array.dtype}"
+                if array.dtype.kind == "f":
+                    message += "; like numpy, we refuse floats: cast whole numbers with .astype(int)"
+                raise IndexError(message)
             out.append(array.copy())
         elif item is None or item is Ellipsis or isinstance(item, slice):
             out.append(item)

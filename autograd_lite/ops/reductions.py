@@ -19,7 +19,7 @@ from ._domains import at_least_1d, axis_params, distinct, nonempty_axis_params
 def _reduction_args(x, axis=None, keepdims=False, *, where: str) -> dict:
     if axis is not None:
         axis = arguments.axes(axis, len(F.shape(x)), where)
-    return {"axis": axis, "keepdims": bool(keepdims)}
+    return {"axis": axis, "keepdims": arguments.flag(keepdims, "keepdims", where)}
 
 
 def _reduction(name: str):

@@ -2,11 +2,14 @@
 
 Each path from `root` down to `leaf` contributes the product of the local derivatives on its
 edges (tutorial section 5's chain rule, applied edge by edge); written symbolically, with numbers,
-and checked against the value backward computes. Past `max_paths` it factors shared sub-paths.
+and checked against the value backward computes. Past `max_paths`, or when the listing would be too
+long to write (paths multiply: a chain of diamonds has 2^depth of them), it factors shared sub-paths.
+Everything is iterative and linear in the graph's size, so chains of thousands of ops are fine.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +21,8 @@ from .formulas import Names, atom
 from .labels import format_number, node_kind
 
 DEFAULT_MAX_PATHS = 16
+#: paths are listed one by one only while their local derivatives number at most this many in all
+MAX_LISTED_FACTORS = 10_000
 #: in the factored form, at most this many node equations are written out
 MAX_EQUATIONS = 60
 
@@ -47,8 +52,9 @@ class Explanation:
     """The chain-rule derivation of d(root)/d(wrt): ``str()`` is text, ``_repr_latex_()`` renders it.
 
     `value` is what backward computes (via ``autograd_lite.grad``); `path_sum` is the sum over
-    `paths` of their products (equal up to rounding). With more than `max_paths` paths, `paths`
-    is empty, `factored` is True and the text shows backprop's factored form instead.
+    `paths` of their products (equal up to rounding); `path_count` is exact, however large. With
+    more than `max_paths` paths, or more than `MAX_LISTED_FACTORS` local derivatives along them,
+    `paths` is empty, `factored` is True and the text shows backprop's factored form instead.
     """
 
     root: Value
@@ -80,7 +86,8 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS, prec
 
     For scalar graphs. Symbols are the Values' labels (label your θ, x, b, h to read the tutorial's
     notation back); unlabelled short formulas are written inline. With more than `max_paths`
-    paths it writes backprop's factored form (each node's gradient once, from its consumers').
+    paths, or more than `MAX_LISTED_FACTORS` local derivatives to list along them, it writes
+    backprop's factored form (each node's gradient once, from its consumers') and says why.
     """
     if not isinstance(root, Value) or not isinstance(wrt, Value):
         raise TypeError(f"explain: root and wrt must be Values, got {type(root).__name__} and {type(wrt).__name__}")
@@ -92,7 +99,7 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS, prec
     if not wrt.requires_grad:
         raise ValueError("explain: wrt does not require grad, so backward computes no gradient for it "
                          "(make it with requires_grad=True)")
-    reach = _path_counts(root, wrt)
+    reach, factor_count = _path_counts(root, wrt)
     on_path = [v for v in topological_order(root) if reach.get(v, 0) > 0] if root.requires_grad else []
     for v in on_path:
         if v.size != 1:
@@ -112,9 +119,9 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS, prec
                 f"so {top} does not depend on {bottom} (backward computes {_fmt(value, precision)}).")
         latex = rf"$${names.latex_partial(root, wrt)} = 0$$"
         return Explanation(root, wrt, value, 0, [], 0.0, False, text, latex)
-    if count > max_paths:
-        text, latex, path_sum = _factored(root, wrt, on_path, reach, names, locals_, value, count, max_paths,
-                                          precision)
+    if count > max_paths or factor_count > MAX_LISTED_FACTORS:
+        why = _why_factored(count, factor_count, max_paths, top, bottom)
+        text, latex, path_sum = _factored(root, wrt, on_path, reach, names, locals_, value, why, precision)
         return Explanation(root, wrt, value, count, [], path_sum, True, text, latex)
     paths = _enumerate_paths(root, wrt, reach, names, locals_)
     path_sum = sum(p.product for p in paths)
@@ -123,46 +130,88 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS, prec
     return Explanation(root, wrt, value, count, paths, path_sum, False, text, latex)
 
 
-def _path_counts(root: Value, wrt: Value) -> dict[Value, int]:
-    """How many paths lead from each node down to `wrt` (dynamic programming, inputs first)."""
+def _path_counts(root: Value, wrt: Value) -> tuple[dict[Value, int], int]:
+    """How many paths lead from each node down to `wrt`, and how many edges root's paths have in all
+    (dynamic programming, inputs first, in exact integers: a chain of diamonds doubles them per level)."""
     if not root.requires_grad:
-        return {}
+        return {}, 0
     reach: dict[Value, int] = {}
+    edges: dict[Value, int] = {}  # over all paths from the node down to wrt
     for v in topological_order(root):
         if v is wrt:
-            reach[v] = 1
+            reach[v], edges[v] = 1, 0
             continue
-        total = 0
+        paths = length = 0
         for p in v.parents:
-            if p.requires_grad:
-                total += reach.get(p, 0)
-        reach[v] = total
-    return reach
+            below = reach.get(p, 0) if p.requires_grad else 0
+            if below:
+                paths += below
+                length += edges[p] + below  # each path through p: p's own edges, and the one from v
+        reach[v], edges[v] = paths, length
+    return reach, edges.get(root, 0)
+
+
+def _count_text(n: int) -> str:
+    """An exact count with thousands separators, or, past a million, its size: about 1.6 × 10^60."""
+    if n < 10 ** 6:
+        return f"{n:,}"
+    shift = max(n.bit_length() - 64, 0)  # a float could not hold 2^2000: take the leading bits
+    exponent10 = math.log10(n >> shift) + shift * math.log10(2)
+    exponent = math.floor(exponent10)
+    mantissa = round(10 ** (exponent10 - exponent), 1)
+    if mantissa >= 10:
+        mantissa, exponent = 1.0, exponent + 1
+    return f"about {mantissa} × 10^{exponent}"
+
+
+def _why_factored(count: int, factor_count: int, max_paths: int, top: str, bottom: str) -> str:
+    """Why the paths are not listed one by one: too many of them, or too long a listing."""
+    paths = f"{_count_text(count)} {'path leads' if count == 1 else 'paths lead'} from {top} down to {bottom}"
+    if factor_count > MAX_LISTED_FACTORS:
+        along, listed = ("it", "it is not listed") if count == 1 else ("them", "they are not listed one by one")
+        return (f"{paths}, with {_count_text(factor_count)} local derivatives along {along}, more than explain "
+                f"writes out ({MAX_LISTED_FACTORS:,}), so {listed}.")
+    return (f"{paths}, more than max_paths={max_paths}, so they are not listed "
+            "one by one (pass a larger max_paths to see them).")
 
 
 def _enumerate_paths(root: Value, wrt: Value, reach: dict[Value, int], names: Names,
                      locals_: dict[Value, list[float]]) -> list[ChainPath]:
-    """Every path root -> ... -> wrt, depth first, inputs in argument order (iterative)."""
+    """Every path root -> ... -> wrt, depth first, inputs in argument order (iterative).
+
+    A partial path is a linked list ``((node, argnum), rest)`` sharing its start with its
+    siblings, so a step costs the same however long the path already is.
+    """
     paths: list[ChainPath] = []
-    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(root, [])]
+    formulas: dict[tuple[Value, int], S.Expr] = {}  # each edge's local derivative, read once
+    stack: list[tuple[Value, tuple | None]] = [(root, None)]
     while stack:
-        node, edges = stack.pop()
+        node, walked = stack.pop()
         if node is wrt:
-            paths.append(_chain(edges, names, locals_))
+            edges: list[tuple[Value, int]] = []
+            while walked is not None:
+                edge, walked = walked
+                edges.append(edge)
+            edges.reverse()
+            paths.append(_chain(edges, names, locals_, formulas))
             continue
         for argnum in range(len(node.parents) - 1, -1, -1):
             parent = node.parents[argnum]
             if parent.requires_grad and reach.get(parent, 0) > 0:
-                stack.append((parent, edges + [(node, argnum)]))
+                stack.append((parent, ((node, argnum), walked)))
     return paths
 
 
-def _chain(edges: list[tuple[Value, int]], names: Names, locals_: dict[Value, list[float]]) -> ChainPath:
+def _chain(edges: list[tuple[Value, int]], names: Names, locals_: dict[Value, list[float]],
+           formulas: dict[tuple[Value, int], S.Expr]) -> ChainPath:
     factors, values = [], []
-    for node, argnum in edges:
-        factors.append(names.local_derivative(node, argnum))
+    for edge in edges:
+        if edge not in formulas:
+            formulas[edge] = names.local_derivative(*edge)
+        factors.append(formulas[edge])
+        node, argnum = edge
         values.append(locals_[node][argnum])
-    return ChainPath(list(edges), factors, values)
+    return ChainPath(edges, factors, values)
 
 
 def _product_text(factors: list[S.Expr]) -> str:
@@ -214,7 +263,7 @@ def _paths_text(title: str, root: Value, wrt: Value, paths: list[ChainPath], nam
                   f"  = {_product_text(path.factors)}",
                   f"  = {' · '.join(_fmt(v, precision) for v in path.values)}",
                   f"  = {_fmt(path.product, precision)}", ""]
-    symbolic = " + ".join(S.text(p.expression) for p in paths)
+    symbolic = " + ".join(_product_formula(p.factors) for p in paths)
     numeric = " + ".join(_fmt(p.product, precision) for p in paths)
     total = f"{title} = {symbolic}"
     if n > 1:
@@ -234,9 +283,9 @@ def _paths_latex(root: Value, wrt: Value, paths: list[ChainPath], names: Names, 
     if len(paths) == 1:
         chain = " ".join(names.latex_partial(node, node.parents[argnum]) for node, argnum in paths[0].edges)
         rows.append(f"{head} &= {chain}")
-        rows.append(r"&= " + S.latex(paths[0].expression))
+        rows.append(r"&= " + _product_formula(paths[0].factors, latex=True))
     else:
-        terms = [S.latex(p.expression) for p in paths]
+        terms = [_product_formula(p.factors, latex=True) for p in paths]
         rows.append(f"{head} &= {terms[0]}")
         rows += [f"&\\quad + {t}" for t in terms[1:]]
     numeric = " + ".join(r" \cdot ".join(_fmt(v, precision) for v in p.values) for p in paths)
@@ -247,9 +296,11 @@ def _paths_latex(root: Value, wrt: Value, paths: list[ChainPath], names: Names, 
 
 
 def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, int], names: Names,
-              locals_: dict[Value, list[float]], value: float, count: int, max_paths: int,
-              precision: int) -> tuple[str, str, float]:
-    """Backprop's factored form: ∂root/∂n = Σ over n's consumers c of ∂root/∂c · ∂c/∂n, root first."""
+              locals_: dict[Value, list[float]], value: float, why: str, precision: int) -> tuple[str, str, float]:
+    """Backprop's factored form: ∂root/∂n = Σ over n's consumers c of ∂root/∂c · ∂c/∂n, root first.
+
+    `why` is the sentence that says why the paths are not listed one by one.
+    """
     consumers: dict[Value, list[tuple[Value, int]]] = {}
     for c in on_path:
         for argnum, p in enumerate(c.parents):
@@ -274,8 +325,7 @@ def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, 
                              f"      = {' + '.join(numbers)} = {_fmt(total, precision)}")
             latex_rows.append(f"{names.latex_partial(root, n)} &= {' + '.join(latex_terms)} = {_fmt(total, precision)}")
     title = f"∂{top}/∂{atom(names.symbol[wrt])}"
-    lines = [f"{title}: {count} paths lead from {top} down to {atom(names.symbol[wrt])}, more than "
-             f"max_paths={max_paths}, so they are not listed one by one (pass a larger max_paths to see them).",
+    lines = [f"{title}: {why}",
              "Paths share sub-paths, so backprop factors them: each node's gradient is computed once, as the "
              "sum over its consumers of (the consumer's gradient × the local derivative), from the root down:", ""]
     lines += text_rows
@@ -288,6 +338,29 @@ def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, 
         lines += ["", "where " + where[0]] + ["      " + w for w in where[1:]]
     latex = "$$\\begin{aligned}" + r" \\ ".join(latex_rows) + "\\end{aligned}$$"
     return "\n".join(lines), latex, adjoint[wrt]
+
+
+#: the kinds symbols writes in parentheses as a later factor of a product: those that bind less tightly than ·
+_LOOSER_THAN_PRODUCT = ("add", "sub", "div")
+
+
+def _product_formula(factors: list[S.Expr], latex: bool = False) -> str:
+    """``S.product(factors)`` as symbols writes it (text, or LaTeX), one factor at a time.
+
+    The product of a long path nests as deep as the path is long, too deep for symbols' recursive
+    printer; so the first two factors are printed by symbols, and each later one is appended with
+    symbols' own rule: a dot, and parentheses around a sum, a difference or a quotient.
+    """
+    printer, dot, wrap = (S.latex, r" \cdot ", r"\left({}\right)") if latex else (S.text, "·", "({})")
+    kept = [f for f in factors if not (S.is_number(f, 1.0) or S.is_number(f, -1.0))]
+    if len(kept) <= 2:
+        return printer(S.product(factors))
+    parts = [printer(S.product(kept[:2]))]
+    for f in kept[2:]:
+        parts.append(wrap.format(printer(f)) if f.kind in _LOOSER_THAN_PRODUCT else printer(f))
+    body = dot.join(parts)
+    negative = sum(S.is_number(f, -1.0) for f in factors) % 2 == 1
+    return "-" + wrap.format(body) if negative else body
 
 
 def _factor_text(e: S.Expr) -> str:

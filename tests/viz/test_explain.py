@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite import symbols as S
 from autograd_lite.viz import explain
 
 finite = st.floats(-2, 2, allow_nan=False)
@@ -105,3 +107,85 @@ def test_explain_says_when_there_is_no_path_and_refuses_tensors():
         explain((m * a).sum(), wrt=a)
     with pytest.raises(ValueError, match="does not require grad"):
         explain(out, wrt=Value(1.0, requires_grad=False))
+
+
+# ----- scale: long chains and explosions of paths ------------------------------------------------------
+CHAIN_STEPS = {"mul": lambda v: v * 1.1, "tanh": lambda v: v.tanh(), "add": lambda v: v + 0.2,
+               "sigmoid": lambda v: v.sigmoid(), "neg": lambda v: -v, "div": lambda v: 1.0 / (v + 3.0),
+               "square": lambda v: v ** 2, "sub": lambda v: 0.5 - v, "exp": lambda v: (v * 0.1).exp()}
+
+
+def _chain(kinds: list[str]) -> tuple[Value, Value]:
+    """x followed by one op per kind: a single path from the root down to x, one edge per op."""
+    x = Value(0.3, label="x")
+    y = x
+    for kind in kinds:
+        y = CHAIN_STEPS[kind](y)
+    y.label = "out"
+    return x, y
+
+
+class _deep_recursion:
+    """Room for symbols' recursive printer, so a test can print a deep formula the reference way."""
+
+    def __enter__(self):
+        self.limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(self.limit, 20_000))
+
+    def __exit__(self, *exc):
+        sys.setrecursionlimit(self.limit)
+
+
+@pytest.mark.parametrize("n", [200, 2000])
+def test_a_long_chain_is_explained_one_path_long(n):
+    x, out = _chain(["mul", "tanh", "add", "sigmoid"] * (n // 4))
+    e = explain(out, wrt=x)
+    assert e.path_count == 1 and not e.factored and len(e.paths[0].edges) == n
+    assert e.path_sum == pytest.approx(e.value, rel=1e-9, abs=1e-300)
+    text, latex = str(e), e._repr_latex_()
+    with _deep_recursion():  # the sum's formula is the path's product, written as symbols writes it
+        assert f"∂out/∂x = {S.text(e.paths[0].expression)}\n" in text
+        assert S.latex(e.paths[0].expression) in latex
+
+
+@given(st.lists(st.sampled_from(sorted(CHAIN_STEPS)), min_size=1, max_size=120))
+def test_any_chain_is_written_as_symbols_write_its_product(kinds):
+    x, out = _chain(kinds)
+    e = explain(out, wrt=x)
+    assert e.path_sum == pytest.approx(e.value, rel=1e-9, abs=1e-12)
+    with _deep_recursion():
+        assert f"∂out/∂x = {S.text(e.paths[0].expression)}\n" in str(e)
+        assert S.latex(e.paths[0].expression) in e._repr_latex_()
+
+
+def _diamonds(levels: int, left: float = 0.5, right: float = 0.5) -> tuple[Value, Value]:
+    """x → (c·left, c·right) → their sum → ...: each level doubles the paths, 2**levels in all."""
+    x = Value(0.5, label="x")
+    c = x
+    for _ in range(levels):
+        c = c * left + c * right
+    c.label = "out"
+    return x, c
+
+
+@pytest.mark.parametrize("levels, count", [(200, "1.6 × 10^60"), (2000, "1.1 × 10^602")])
+def test_an_explosion_of_paths_is_counted_in_powers_of_ten_and_factored(levels, count):
+    x, out = _diamonds(levels)
+    e = explain(out, wrt=x)
+    assert e.factored and e.paths == [] and e.path_count == 2 ** levels
+    text = str(e)
+    assert f"about {count} paths lead from out down to x" in text
+    assert "pass a larger max_paths" not in text  # no max_paths would make that many readable
+    assert e.path_sum == pytest.approx(1.0, rel=1e-9) and e.value == pytest.approx(1.0, rel=1e-9)
+
+
+def test_explain_lists_paths_only_while_the_listing_stays_small():
+    x, out = _diamonds(14, 2.0, 3.0)  # 16,384 paths of 28 edges: 458,752 local derivatives to write out
+    e = explain(out, wrt=x, max_paths=10 ** 6)
+    assert e.factored and e.paths == [] and e.path_count == 2 ** 14
+    assert "458,752 local derivatives" in str(e) and "more than explain writes out" in str(e)
+    assert e.path_sum == pytest.approx(5.0 ** 14, rel=1e-12)
+    x, out = _chain(["mul", "tanh"] * 6000)  # one path, but 12,000 factors long
+    e = explain(out, wrt=x)
+    assert e.factored and e.path_count == 1 and "12,000 local derivatives" in str(e)
+    assert e.path_sum == pytest.approx(e.value, rel=1e-9, abs=1e-300)
