@@ -106,12 +106,21 @@ class Value:
     def grad(self) -> float | np.ndarray:
         """d(root)/d(this Value) after ``backward()``: a float, or an array shaped like ``data``.
 
-        Zero before any backward. Leaves accumulate across backward calls until ``zero_grad()``.
+        Zero until a backward reaches this Value (for a tensor, read-only zeros: reading a
+        gradient never makes one — see ``has_grad``). Leaves accumulate across backward calls
+        until ``zero_grad()``.
         """
-        if self._grad is None:
+        g = self._grad
+        if g is None:
             data = self._data
-            self._grad = 0.0 if type(data) is float else np.zeros_like(data)
-        return self._grad
+            return 0.0 if type(data) is float else _read_only_zeros(data)
+        return g
+
+    @property
+    def has_grad(self) -> bool:
+        """True once a backward (or an assignment to ``grad``) gave this Value a gradient, until
+        ``zero_grad()``: what optimisers test to skip a parameter that no backward reached."""
+        return self._grad is not None
 
     @grad.setter
     def grad(self, new: Any) -> None:
@@ -371,6 +380,12 @@ class Value:
         seed, d(root)/d(self); it may be omitted only when this Value holds a single number.
         """
         _engine.backward(self, grad)
+
+
+def _read_only_zeros(like: np.ndarray) -> np.ndarray:
+    zeros = np.zeros_like(like)
+    zeros.flags.writeable = False
+    return zeros
 
 
 def read_only(data: float | np.ndarray) -> np.ndarray:

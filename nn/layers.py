@@ -141,15 +141,21 @@ class Dropout(Module):
         self.p = float(p)
         self._rng = as_rng(seed)
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, x: Any) -> Value:
+        """`x` with dropped units zeroed: the same dtype, and a float stays a float.
+
+        Input that is not a Value becomes a constant Value, in training and in evaluation.
+        """
+        if not isinstance(x, Value):
+            x = Value(x, requires_grad=False, copy=False)  # only read: no copy of an array
         if not self.training or self.p == 0.0:
             return x
-        data = x.data if isinstance(x, Value) else np.asarray(x)
-        keep = self._rng.random(np.shape(data)) >= self.p
-        mask = keep * np.asarray(1.0 / (1.0 - self.p), dtype=np.result_type(data, np.float32))
-        if isinstance(x, Value):
-            return x * mask
-        return Value(data, requires_grad=False) * mask
+        scale = 1.0 / (1.0 - self.p)
+        if x.ndim == 0:  # a Python number keeps a float a float, and a 0-d array's dtype
+            return x * (scale if self._rng.random() >= self.p else 0.0)
+        mask = (self._rng.random(x.shape) >= self.p).astype(x.dtype)
+        mask *= scale  # a Python float keeps the mask in x's dtype
+        return x * mask
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -1,7 +1,7 @@
 """`Module`: the base class of every layer and model — parameters, modes, scopes and state.
 
 A module's parameters are the `Value` attributes it holds, found recursively through child
-modules and lists of them, in the order the attributes were assigned.
+modules and the lists, tuples and dicts holding them, in the order the attributes were assigned.
 """
 
 from __future__ import annotations
@@ -17,34 +17,70 @@ from autograd_lite import Value
 
 from .io import load_arrays, save_arrays
 
+_CONTAINERS = (list, tuple, dict)
 
-def _children(module: Module) -> Iterator[tuple[str, Any]]:
-    """(name, item) for each parameter or child module held directly, in assignment order.
 
-    Lists and tuples contribute one item per element, named by index (``layers.0``).
+def _held(module: Module, attribute: str, item: Any) -> Iterator[tuple[str, Value | Module]]:
+    """(name, Value or Module) for each one an attribute holds, itself or inside containers.
+
+    Lists and tuples name their elements by index (``layers.0``), dicts by key
+    (``blocks.encoder``), nested to any depth; containers holding neither are left alone. A dict
+    key that cannot be a name segment (not a non-empty string, or with a dot) is refused once a
+    Value or module is found under it: that one would have no name in ``state_dict`` and files.
     """
-    for name, item in vars(module).items():
-        if name.startswith("_"):
-            continue
+    kinds = (Value, Module, *_CONTAINERS)
+    stack: list[tuple[str, Any, tuple[str, Any] | None]] = [(attribute, item, None)]  # (name, item, bad key above)
+    visited: set[int] = set()  # containers already walked: one that holds itself is walked once
+    while stack:
+        name, item, bad_key = stack.pop()
         if isinstance(item, (Value, Module)):
+            if bad_key is not None:
+                where, key = bad_key
+                raise ValueError(f"{type(module).__name__}.{where}: the key {key!r} cannot name the "
+                                 f"{type(item).__name__} under it (its parameters are named "
+                                 f"'{where}.<key>...'); use a non-empty string without '.' as the key")
             yield name, item
-        elif isinstance(item, (list, tuple)):
-            for i, element in enumerate(item):
-                if isinstance(element, (Value, Module)):
-                    yield f"{name}.{i}", element
+            continue
+        if not isinstance(item, _CONTAINERS) or id(item) in visited:
+            continue
+        visited.add(id(item))
+        if isinstance(item, dict):
+            inside = [(f"{name}.{key}", element,
+                       bad_key or (None if isinstance(key, str) and key and "." not in key else (name, key)))
+                      for key, element in item.items() if isinstance(element, kinds)]
+        else:
+            inside = [(f"{name}.{i}", element, bad_key) for i, element in enumerate(item) if isinstance(element, kinds)]
+        stack.extend(reversed(inside))
+
+
+def holds_float(value: Value) -> bool:
+    """Whether `value` holds a Python float rather than an array.
+
+    ``data`` is read only for 0-d Values: handing out an array through ``data`` makes autograd_lite
+    keep a copy of it (to catch writes into it), which reading through ``numpy()`` avoids.
+    """
+    return value.ndim == 0 and type(value.data) is float
+
+
+def _children(module: Module) -> Iterator[tuple[str, Value | Module]]:
+    """(name, item) for each parameter or child module held directly, in assignment order."""
+    for name, item in vars(module).items():
+        if not name.startswith("_"):
+            yield from _held(module, name, item)
 
 
 class Module:
     """Base class of layers and models: subclasses set attributes and define ``forward``.
 
     **Scope names.** Each module records its path relative to the module that holds it: the
-    attribute name, with the list index for modules kept in a list (``layers.0``). Calling a
-    module runs ``forward`` inside ``autograd_lite.scope(path)``; scopes nest, so the Values a
-    layer creates carry the full dotted path from the outermost model (``layers.0`` or
-    ``encoder.layers.2``). The root model adds no segment of its own: its own ops carry the
-    caller's scope (None at top level), and parameter names (``named_parameters``) are the same
-    paths, plus the attribute name (``layers.0.weight``). Parameters' ``scope`` attribute is set
-    to their module's path too, so a drawing can put weights in their layer's cluster.
+    attribute name, with the list index or dict key for modules kept in a list or dict
+    (``layers.0``, ``blocks.encoder``). Calling a module runs ``forward`` inside
+    ``autograd_lite.scope(path)``; scopes nest, so the Values a layer creates carry the full
+    dotted path from the outermost model (``layers.0`` or ``encoder.layers.2``). The root model
+    adds no segment of its own: its own ops carry the caller's scope (None at top level), and
+    parameter names (``named_parameters``) are the same paths, plus the attribute name
+    (``layers.0.weight``). Parameters' ``scope`` attribute is set to their module's path too, so
+    a drawing can put weights in their layer's cluster.
     """
 
     training: bool = True
@@ -52,8 +88,7 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        if not name.startswith("_") and (isinstance(value, Module) or (
-                isinstance(value, (list, tuple)) and any(isinstance(v, Module) for v in value))):
+        if not name.startswith("_") and any(isinstance(item, Module) for _, item in _held(self, name, value)):
             self._name_children()
 
     def _name_children(self) -> None:
@@ -135,7 +170,7 @@ class Module:
     # ----- state -------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
         """name -> a copy of the parameter's data as an array (0-d for scalar parameters)."""
-        return {name: np.array(p.data, copy=True) for name, p in self.named_parameters()}
+        return {name: np.array(p.numpy(), copy=True) for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: dict[str, Any]) -> Module:
         """Copy arrays into the parameters; wrong keys, shapes or dtypes are refused by name.
@@ -158,7 +193,7 @@ class Module:
                                 "(convert the model with astype first)")
             new[name] = array
         for name, p in own.items():
-            p.data = float(new[name]) if type(p.data) is float else np.array(new[name], copy=True)
+            p.data = float(new[name]) if holds_float(p) else np.array(new[name], copy=True)
         return self
 
     def save(self, path: str | os.PathLike) -> None:
@@ -179,8 +214,8 @@ class Module:
         if dtype.kind != "f":
             raise TypeError(f"astype: only floating dtypes are supported, got {dtype}")
         for _, p in self.named_parameters():
-            if type(p.data) is not float:
-                p.data = p.data.astype(dtype)
+            if not holds_float(p):
+                p.data = p.numpy().astype(dtype)
             p.zero_grad()
         return self
 

@@ -1,7 +1,8 @@
 """Optimisers — SGD (with momentum and weight decay) and Adam — and learning-rate schedules.
 
-A step updates each parameter's array in place (no new arrays per step beyond one scratch
-buffer per parameter); scalar parameters (Python floats) are updated by assignment.
+A step assigns each parameter a new array (one per parameter per step), never writing into the
+old one, which a graph or the caller may still hold. Parameters that are frozen
+(``requires_grad = False``) or that no backward reached since ``zero_grad`` are left as they are.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from autograd_lite import Value
 
 from .io import load_arrays, save_arrays
+from .module import holds_float
 
 Schedule = Callable[[int], float]
 
@@ -54,13 +56,20 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Value], lr: float, schedule: Schedule | None = None) -> None:
         self.params = list(params)
+        where = type(self).__name__
         if not self.params:
-            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+            raise ValueError(f"{where}: got an empty parameter list")
+        first_index: dict[int, int] = {}  # id -> where the Value first appears: a repeat would be stepped twice
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
-                raise TypeError(f"{type(self).__name__}: parameter {i} is a {type(p).__name__}, not a Value")
+                raise TypeError(f"{where}: parameter {i} is a {type(p).__name__}, not a Value")
+            j = first_index.setdefault(id(p), i)
+            if j != i:
+                raise ValueError(f"{where}: parameter {i} is the same Value as parameter {j}, so each step would "
+                                 "move it twice; pass each parameter once (a model's parameters() lists a "
+                                 "shared one once)")
         if not lr > 0:
-            raise ValueError(f"{type(self).__name__}: lr must be positive, got {lr!r}")
+            raise ValueError(f"{where}: lr must be positive, got {lr!r}")
         self.lr = float(lr)
         self.schedule = schedule
         self.steps = 0
@@ -77,6 +86,15 @@ class Optimizer:
 
     def step(self) -> None:
         raise NotImplementedError
+
+    def _to_update(self) -> list[int]:
+        """The indices of the parameters a step moves: those that require grad and have a gradient.
+
+        As PyTorch skips parameters whose grad is None: a frozen parameter, or one that no
+        backward reached since ``zero_grad``, keeps its data, and momentum, moments and weight
+        decay leave it alone.
+        """
+        return [i for i, p in enumerate(self.params) if p.requires_grad and p.has_grad]
 
     # ----- state ---------------------------------------------------------------------------------
     _buffers: tuple[str, ...] = ()
@@ -114,7 +132,7 @@ class Optimizer:
                 key = f"{name}.{i}"
                 if key in state:
                     array = np.array(state[key], dtype=p.dtype, copy=True)
-                    buffers[i] = float(array) if type(p.data) is float else array
+                    buffers[i] = float(array) if holds_float(p) else array
             setattr(self, name, buffers)
         return self
 
@@ -145,37 +163,35 @@ class SGD(Optimizer):
             raise ValueError(f"SGD: weight_decay must be >= 0, got {weight_decay!r}")
         self.momentum, self.weight_decay = float(momentum), float(weight_decay)
         self.velocity: list[Any] = [None] * len(self.params)
-        self._scratch: list[Any] = [None] * len(self.params)
 
     def step(self) -> None:
         lr, momentum, decay = self.current_lr, self.momentum, self.weight_decay
-        velocity, scratch = self.velocity, self._scratch
-        for i, p in enumerate(self.params):
-            grad, data = p.grad, p.data
-            if type(data) is float:
+        velocity = self.velocity
+        params = self.params
+        for i in self._to_update():
+            p = params[i]
+            grad = p.grad
+            if type(grad) is float:  # a float Value's gradient is a float
+                data = p.data
                 g = grad + decay * data if decay else grad
                 if momentum:
                     v = velocity[i]
                     g = velocity[i] = g if v is None else momentum * v + g
                 p.data = data - lr * g
                 continue
-            if decay or momentum:
-                g = grad + decay * data if decay else grad
-                if momentum:
-                    v = velocity[i]
-                    if v is None or v.dtype != data.dtype:
-                        v = velocity[i] = np.array(g, dtype=data.dtype, copy=True)
-                    else:
-                        v *= momentum
-                        v += g
-                    g = v
-            else:
-                g = grad
-            buf = scratch[i]
-            if buf is None or buf.shape != data.shape or buf.dtype != data.dtype:
-                buf = scratch[i] = np.empty_like(data)
-            np.multiply(g, lr, out=buf)
-            np.subtract(data, buf, out=data)
+            data = p.numpy()
+            g = grad + decay * data if decay else grad
+            if momentum:
+                v = velocity[i]
+                if v is None or v.dtype != data.dtype:
+                    v = velocity[i] = np.array(g, dtype=data.dtype, copy=True)
+                else:
+                    v *= momentum
+                    v += g
+                g = v
+            new = np.multiply(g, -lr, out=np.empty_like(data))   # θ − αg, computed as −αg + θ (the same bits)
+            new += data
+            p.data = new
         self.steps += 1
 
 
@@ -183,7 +199,8 @@ class Adam(Optimizer):
     """Adam: per-parameter step sizes from running averages of the gradient and its square.
 
     m ← β1 m + (1−β1) g,  v ← β2 v + (1−β2) g²,  θ ← θ − α m̂ / (√v̂ + ε), with the bias
-    corrections m̂ = m / (1−β1ᵗ), v̂ = v / (1−β2ᵗ). `weight_decay` adds λθ to g (L2, not AdamW).
+    corrections m̂ = m / (1−β1ᵗ), v̂ = v / (1−β2ᵗ), where t counts the steps that moved this
+    parameter (``updates``). `weight_decay` adds λθ to g (L2, not AdamW).
     """
 
     _buffers = ("m", "v")
@@ -197,39 +214,75 @@ class Adam(Optimizer):
         self.betas, self.eps, self.weight_decay = (float(b1), float(b2)), float(eps), float(weight_decay)
         self.m: list[Any] = [None] * len(self.params)
         self.v: list[Any] = [None] * len(self.params)
-        self._scratch: list[Any] = [None] * len(self.params)
+        # Each parameter's own t in the bias corrections: how many steps have moved it. A parameter
+        # unfrozen after k steps then starts like a fresh one, not with moments the corrections
+        # no longer scale up (its first steps would be several times lr).
+        self.updates: list[int] = [0] * len(self.params)
 
     def step(self) -> None:
         lr, (b1, b2), eps, decay = self.current_lr, self.betas, self.eps, self.weight_decay
-        t = self.steps + 1
-        step_size = lr / (1 - b1 ** t)
-        root_correction = math.sqrt(1 - b2 ** t)
-        for i, p in enumerate(self.params):
-            grad, data = p.grad, p.data
-            if decay:
-                grad = grad + decay * data
-            if type(data) is float:
+        updates = self.updates
+        params = self.params
+        for i in self._to_update():
+            p = params[i]
+            t = updates[i] = updates[i] + 1
+            step_size = lr / (1 - b1 ** t)
+            root_correction = math.sqrt(1 - b2 ** t)
+            grad = p.grad
+            if type(grad) is float:  # a float Value's gradient is a float
+                data = p.data
+                if decay:
+                    grad = grad + decay * data
                 m = self.m[i] = b1 * (self.m[i] or 0.0) + (1 - b1) * grad
                 v = self.v[i] = b2 * (self.v[i] or 0.0) + (1 - b2) * grad * grad
                 p.data = data - step_size * m / (math.sqrt(v) / root_correction + eps)
                 continue
-            m, v, buf = self.m[i], self.v[i], self._scratch[i]
+            data = p.numpy()
+            if decay:
+                grad = grad + decay * data
+            m, v = self.m[i], self.v[i]
             if m is None or m.dtype != data.dtype:
                 m = self.m[i] = np.zeros_like(data)
                 v = self.v[i] = np.zeros_like(data)
-            if buf is None or buf.dtype != data.dtype:
-                buf = self._scratch[i] = np.empty_like(data)
+            new = np.empty_like(data)    # scratch first, then the parameter's new array
             m *= b1
-            np.multiply(grad, 1 - b1, out=buf)
-            m += buf
+            np.multiply(grad, 1 - b1, out=new)
+            m += new
             v *= b2
-            np.multiply(grad, grad, out=buf)
-            buf *= 1 - b2
-            v += buf
-            np.sqrt(v, out=buf)          # √v̂ + ε = √v / √(1 − β2ᵗ) + ε
-            buf /= root_correction
-            buf += eps
-            np.divide(m, buf, out=buf)
-            buf *= step_size
-            data -= buf
+            np.multiply(grad, grad, out=new)
+            new *= 1 - b2
+            v += new
+            np.sqrt(v, out=new)          # √v̂ + ε = √v / √(1 − β2ᵗ) + ε
+            new /= root_correction
+            new += eps
+            np.divide(m, new, out=new)
+            new *= -step_size            # θ − step·m/(…), computed as −step·m/(…) + θ (the same bits)
+            new += data
+            p.data = new
         self.steps += 1
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """The base state, plus "updates": how many steps have moved each parameter."""
+        state = super().state_dict()
+        state["updates"] = np.array(self.updates, dtype=np.int64)
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> Adam:
+        """Restore a state from ``state_dict``, refusing wrong keys or shapes by name.
+
+        A state saved before Adam kept "updates" gives each parameter with moments the count of
+        all steps, which is the t that Adam used then.
+        """
+        state = dict(state)
+        updates = state.pop("updates", None)
+        if updates is not None:
+            updates = np.asarray(updates)
+            if updates.shape != (len(self.params),) or updates.dtype.kind not in "iu" or np.any(updates < 0):
+                raise ValueError(f"Adam.load_state_dict: 'updates' must hold {len(self.params)} counts "
+                                 f"(one per parameter, integers >= 0), got {updates.dtype} of shape {updates.shape}")
+        super().load_state_dict(state)
+        if updates is None:
+            self.updates = [self.steps if m is not None else 0 for m in self.m]
+        else:
+            self.updates = [int(n) for n in updates]
+        return self

@@ -181,3 +181,16 @@ def test_module_functions_work_on_values_numbers_and_arrays():
     assert ag.where(True, Value(1.0), Value(2.0)).data == 1.0
     assert ag.stack([Value(1.0), Value(2.0)]).shape == (2,)
     assert ag.concatenate([a, np.zeros(3)]).shape == (5,)
+
+
+def test_reading_a_gradient_never_computed_gives_read_only_zeros_and_makes_no_gradient():
+    w, unused = Value(np.array([1.0, 2.0])), Value(np.array([3.0]))
+    assert not w.has_grad and np.array_equal(w.grad, [0.0, 0.0]) and not w.has_grad
+    with pytest.raises(ValueError, match="read-only"):
+        w.grad[0] = 1.0  # a write into zeros that are not stored would be lost: refused instead
+    (w * 2.0).sum().backward()
+    assert w.has_grad and not unused.has_grad and np.array_equal(w.grad, [2.0, 2.0])
+    w.grad[0] = 5.0  # a computed gradient is the Value's own array
+    assert w.grad[0] == 5.0
+    w.zero_grad()
+    assert not w.has_grad and Value(1.0).grad == 0.0
