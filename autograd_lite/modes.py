@@ -14,20 +14,35 @@ import functools
 import inspect
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 _F = TypeVar("_F", bound=Callable)
 
 
-class Mode(NamedTuple):
-    """What ops do right now: record the graph? tag Values with which scope? watch for anomalies?"""
+class Mode:
+    """What ops do right now: record the graph? tag Values with which scope? watch for anomalies?
 
-    grad_enabled: bool = True
-    scope: str | None = None
-    anomaly: Any = None  # None, or the active `anomaly.detect_anomaly` (it says what to check)
+    Immutable (a change makes a new Mode), so one can be shared by every context that copied it.
+    A slotted class rather than a named tuple: ops read its fields on every call, and slot reads
+    are the fastest attribute reads Python has.
+    """
+
+    __slots__ = ("grad_enabled", "scope", "anomaly")
+
+    def __init__(self, grad_enabled: bool = True, scope: str | None = None, anomaly: Any = None) -> None:
+        set_field = object.__setattr__
+        set_field(self, "grad_enabled", grad_enabled)
+        set_field(self, "scope", scope)
+        set_field(self, "anomaly", anomaly)  # None, or the active `anomaly.detect_anomaly`
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Mode is immutable: enter no_grad(), scope() or detect_anomaly() instead")
+
+    def __repr__(self) -> str:
+        return f"Mode(grad_enabled={self.grad_enabled}, scope={self.scope!r}, anomaly={self.anomaly!r})"
 
 
-DEFAULT = Mode()  # recording, no scope, no anomaly detection (a tuple: immutable, so safe to share)
+DEFAULT = Mode()  # recording, no scope, no anomaly detection
 _MODE: ContextVar[Mode] = ContextVar("autograd_lite.mode", default=DEFAULT)
 current = _MODE.get  # bound once: the hot path calls it on every op
 

@@ -75,11 +75,12 @@ class Op:
         if not self.variadic and len(inputs) != len(self.rules):
             raise TypeError(f"{self.name}: takes {len(self.rules)} input(s), got {len(inputs)}")
         values, datas, requires_grad = [], [], False
+        mode = current()  # read once per op: whether to record, the scope, anomaly detection
         for x in inputs:
             if not isinstance(x, Value):
                 if isinstance(x, symbols.Expr):  # read symbolically: the formula, not a node
                     return symbols.op_formula(self, inputs, params)
-                x = lift(x)  # numbers and arrays become constants
+                x = lift(x, mode)  # numbers and arrays become constants
             values.append(x)
             datas.append(x._data)
             requires_grad = requires_grad or x.requires_grad
@@ -91,13 +92,13 @@ class Op:
             raise self.explain_error(error, datas) from None
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize_output(out, datas)
-        if not (requires_grad and current().grad_enabled):
+        if not (requires_grad and mode.grad_enabled):
             if type(out) is np.ndarray and out.base is not None and len(datas) == 1 \
                     and np.may_share_memory(out, datas[0]):
                 out = read_only(out)  # a view (reshape, .T, a slice): writing into it would change its input
-            return leaf(out)
+            return leaf(out, False, mode)
         rest = tuple(values[2:]) if len(values) > 2 else None
-        return make(out, self, params or None, values[0], values[1] if len(values) > 1 else None, rest)
+        return make(out, self, params or None, values[0], values[1] if len(values) > 1 else None, rest, mode)
 
     def explain_error(self, error: Exception, datas: Sequence[Any]) -> Exception:
         """The numpy/math error re-raised with this op's name and the input shapes."""
@@ -118,8 +119,9 @@ class Op:
     # (rules on symbols reach ops through `functional`, i.e. `__call__`). tests/core/test_fast_paths.py
     # checks that they give what `__call__` gives, errors included.
     def unary(self, x: Any) -> Value:
+        mode = current()
         if not isinstance(x, Value):
-            x = lift(x)
+            x = lift(x, mode)
         data = x._data
         if self.normalize is not None:
             self.normalize(data)
@@ -129,15 +131,16 @@ class Op:
             raise self.explain_error(error, (data,)) from None
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize_output(out, (data,))
-        if x.requires_grad and current().grad_enabled:
-            return make(out, self, None, x)
-        return leaf(out)
+        if x.requires_grad and mode.grad_enabled:
+            return make(out, self, None, x, None, None, mode)
+        return leaf(out, False, mode)
 
     def binary(self, a: Any, b: Any) -> Value:
+        mode = current()
         if not isinstance(a, Value):
-            a = lift(a)
+            a = lift(a, mode)
         if not isinstance(b, Value):
-            b = lift(b)
+            b = lift(b, mode)
         da, db = a._data, b._data
         if self.normalize is not None:
             self.normalize(da, db)
@@ -147,9 +150,9 @@ class Op:
             raise self.explain_error(error, (da, db)) from None
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize_output(out, (da, db))
-        if (a.requires_grad or b.requires_grad) and current().grad_enabled:
-            return make(out, self, None, a, b)
-        return leaf(out)
+        if (a.requires_grad or b.requires_grad) and mode.grad_enabled:
+            return make(out, self, None, a, b, None, mode)
+        return leaf(out, False, mode)
 
 
 def _normalize_output(out: Any, datas: Sequence[Any]) -> float | np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import kernels as K
 from .data import as_data, float_dtype, format_data
-from .modes import current
+from .modes import Mode, current
 from .versions import CLOCK, handed_out, written
 
 Axis = int | tuple[int, ...] | None
@@ -404,8 +404,11 @@ _new = object.__new__
 
 
 def make(data: float | np.ndarray, op: Any, params: dict | None, a: Value | None,
-         b: Value | None = None, rest: tuple[Value, ...] | None = None) -> Value:
-    """Record an op's output: a node with parents `a`, `b`, *`rest` (hot path, no checks)."""
+         b: Value | None = None, rest: tuple[Value, ...] | None = None, mode: Mode | None = None) -> Value:
+    """Record an op's output: a node with parents `a`, `b`, *`rest` (hot path, no checks).
+
+    `mode` is the current `modes.Mode` when the caller has already read it (one read per op).
+    """
     v = _new(Value)
     v._data = data
     v._grad = None
@@ -416,7 +419,8 @@ def make(data: float | np.ndarray, op: Any, params: dict | None, a: Value | None
     v._params = params
     v.requires_grad = True
     v.label = None
-    mode = current()
+    if mode is None:
+        mode = current()
     v.scope = mode.scope
     v.is_constant = False
     v._acc = None
@@ -426,15 +430,15 @@ def make(data: float | np.ndarray, op: Any, params: dict | None, a: Value | None
     return v
 
 
-def leaf(data: float | np.ndarray, is_constant: bool = False) -> Value:
+def leaf(data: float | np.ndarray, is_constant: bool = False, mode: Mode | None = None) -> Value:
     """A Value that requires no grad and has no parents, from already-valid data (no checks)."""
-    v = make(data, None, None, None)
+    v = make(data, None, None, None, None, None, mode)
     v.requires_grad = False
     v.is_constant = is_constant
     return v
 
 
-def lift(x: Any) -> Value:
+def lift(x: Any, mode: Mode | None = None) -> Value:
     """A Value for an op's input: Values pass through; numbers and arrays become constants."""
     kind = type(x)
     if kind is float:  # the most common constant (`2 * v`, `v + 1.0`) first
@@ -447,7 +451,7 @@ def lift(x: Any) -> Value:
         data = x.copy()  # a later change to the caller's array must not corrupt the graph
     else:
         data = as_data(x, where="operand")
-    return leaf(data, is_constant=True)
+    return leaf(data, True, mode)
 
 
 # ----- the one late binding ----------------------------------------------------------------------------
