@@ -120,11 +120,13 @@ def test_a_decorated_function_runs_in_anomaly_mode_and_the_mode_is_per_thread():
 def test_a_scalar_graph_names_its_node():
     a = ag.Value(4.0, label="a")
     with ag.detect_anomaly():
-        y = (a - 4.0).abs().sqrt()  # sqrt'(0) is infinite
+        big = a * 1e308  # a's gradient here is 10 * 1e308: infinite
+        y = big * 10.0
         with pytest.raises(ag.AnomalyError) as caught:
             y.backward()
-    assert caught.value.node is y and caught.value.index == ()
-    assert caught.value.site.lineno == _line_of("# sqrt'(0) is infinite")
+    assert caught.value.node is big and caught.value.input is a and caught.value.index == ()
+    assert caught.value.site.lineno == _line_of("# a's gradient here is 10 * 1e308: infinite")
+    assert "'a'" in str(caught.value) and "inf" in str(caught.value)
 
 
 def test_draw_graph_highlights_the_node_and_edge_an_anomaly_names():
