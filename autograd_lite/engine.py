@@ -238,7 +238,8 @@ def watched_chain_rule(root: Value, grad: Any, create_graph: bool, where: str) -
     with enable_grad() if create_graph else no_grad():
         for node, g, sent in chain_rule(root, grad, create_graph=create_graph, where=where):
             check_contributions(node, sent, where)
-            found[node] = g
+            # a leaf keeps an array of its own (chain_rule passes arrays on, as `g` or a view of it)
+            found[node] = g.copy() if node._op is None and type(g) is np.ndarray else g
     return found
 
 

@@ -146,3 +146,12 @@ def test_draw_graph_highlights_the_node_and_edge_an_anomaly_names():
     assert not any(line.strip().startswith(ids[w] + " ") for line in red)
     with pytest.raises(TypeError, match="names no node"):
         draw_graph(J, highlight=ValueError("no node"))
+
+
+def test_in_anomaly_mode_leaves_get_gradients_of_their_own():
+    a, b = ag.Value(np.zeros((2, 3))), ag.Value(np.zeros(6))
+    with ag.detect_anomaly():
+        (a.reshape(6) + b).backward(np.ones(6))
+    assert not np.shares_memory(a.grad, b.grad)
+    a.grad *= 10
+    np.testing.assert_array_equal(b.grad, np.ones(6))
