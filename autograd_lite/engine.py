@@ -112,19 +112,22 @@ def add_grad(total: Any, contribution: Any) -> Any:
     return contribution if total is None else total + contribution
 
 
-def fit(contribution: Any, like: Value, create_graph: bool) -> Any:
-    """Shape a rule's result like the input it is for (`kernels.fit_grad`, or the same as recorded ops)."""
+def fit(contribution: Any, like: Value, create_graph: bool, op: Any = None, argnum: int | None = None) -> Any:
+    """Shape a rule's result like the input it is for: `kernels.fit_grad`, or with `create_graph`
+    the same fitting by recorded ops, so that it is differentiated too. `op` and `argnum` name
+    the rule in the error for a result that cannot fit (`kernels.misfit_error`)."""
     if not create_graph:
-        return K.fit_grad(contribution, like._data)
-    c = lift(contribution)
+        return K.fit_grad(contribution, like._data, op, argnum)
+    if not isinstance(contribution, Value):  # a constant: nothing to record, so fitted as raw data
+        return lift(K.fit_grad(contribution, like._data, op, argnum))
+    c = contribution
     if type(like._data) is float:
         return c if type(c._data) is float else c.sum_to(None)
     if c.shape != like.shape:
-        full = np.broadcast_shapes(c.shape, like.shape)
-        if full != c.shape:
-            c = c.broadcast_to(full)
+        if not K.reduces_to(c.shape, like.shape):
+            raise K.misfit_error(c._data, like._data, op, argnum)
         c = c.sum_to(like.shape)
-    return c if c.dtype == like.dtype else c.astype(like.dtype)
+    return c if type(c._data) is not float and c.dtype == like.dtype else c.astype(like.dtype)
 
 
 def chain_rule(root: Value, grad: Any = None, *, create_graph: bool = False, where: str = "chain_rule"
@@ -147,7 +150,8 @@ def chain_rule(root: Value, grad: Any = None, *, create_graph: bool = False, whe
             out, inputs = (node, parents) if create_graph else (node._data, [p._data for p in parents])
             for argnum, parent in enumerate(parents):
                 if parent.requires_grad:
-                    contribution = fit(node._op.vjp(argnum, g, out, inputs, node._params), parent, create_graph)
+                    contribution = fit(node._op.vjp(argnum, g, out, inputs, node._params), parent, create_graph,
+                                       node._op, argnum)
                     grads[parent] = add_grad(grads.get(parent), contribution)
                     sent.append((parent, contribution))
         yield node, g, sent
@@ -167,8 +171,8 @@ def local_grads(node: Value, upstream: Any = None) -> tuple[Any, ...]:
     upstream = (1.0 if type(out) is float else np.ones_like(out)) if upstream is None else lift(upstream)._data
     parents = node.parents
     inputs = [p._data for p in parents]
-    return tuple(fit(node._op.vjp(i, upstream, out, inputs, node._params), p, False) if p.requires_grad else None
-                 for i, p in enumerate(parents))
+    return tuple(fit(node._op.vjp(i, upstream, out, inputs, node._params), p, False, node._op, i)
+                 if p.requires_grad else None for i, p in enumerate(parents))
 
 
 def backward(root: Value, grad: Any = None) -> None:

@@ -56,7 +56,7 @@ def _chain(order: list, where: str) -> None:
                     total = a._acc
                     a._acc = c if total is None else total + c
                 else:
-                    _accumulate(a, c, g)
+                    _accumulate(a, c, g, op, 0)
         elif params is None and node._rest is None and rules:  # two inputs: the operators
             da, db = a._data, b._data
             if a.requires_grad:
@@ -65,42 +65,44 @@ def _chain(order: list, where: str) -> None:
                     total = a._acc
                     a._acc = c if total is None else total + c
                 else:
-                    _accumulate(a, c, g)
+                    _accumulate(a, c, g, op, 0)
             if b.requires_grad:
                 c = rules[1](g, out, da, db)
                 if type(c) is float and type(db) is float:  # scalar graphs: add_grad inlined
                     total = b._acc
                     b._acc = c if total is None else total + c
                 else:
-                    _accumulate(b, c, g)
+                    _accumulate(b, c, g, op, 1)
         elif rules:  # three or more inputs (an affine layer), or two with params: one rule per input
             parents = (a, b) if node._rest is None else (a, b, *node._rest)
             inputs = [p._data for p in parents]
-            for rule, parent in zip(rules, parents, strict=True):
+            for argnum, (rule, parent) in enumerate(zip(rules, parents, strict=True)):
                 if parent.requires_grad:
-                    _accumulate(parent, rule(g, out, *inputs) if params is None else rule(g, out, *inputs, **params), g)
+                    c = rule(g, out, *inputs) if params is None else rule(g, out, *inputs, **params)
+                    _accumulate(parent, c, g, op, argnum)
         else:  # a variadic op (concatenate): one rule, told which input it is for
             parents = node.parents
             inputs = [p._data for p in parents]
             for argnum, parent in enumerate(parents):
                 if parent.requires_grad:
-                    _accumulate(parent, op.vjp(argnum, g, out, inputs, params), g)
+                    _accumulate(parent, op.vjp(argnum, g, out, inputs, params), g, op, argnum)
 
 
-def _accumulate(node: Any, contribution: Any, g: Any) -> None:
+def _accumulate(node: Any, contribution: Any, g: Any, op: Any = None, argnum: int | None = None) -> None:
     """Add a rule's result to `node`'s running total, shaped like its data (`kernels.fit_grad`).
 
     Skips the fitting when the result already fits (a float for a float, an array of the same
-    shape and dtype object). A leaf's first contribution is copied when it is another node's
-    array (`g`, passed through by a rule, or a view), so a leaf never shares its ``.grad``.
+    shape and dtype object); what cannot be fitted is refused, naming `op` and input `argnum`.
+    A leaf's first contribution is copied when it is another node's array (`g`, passed through
+    by a rule, or a view), so a leaf never shares its ``.grad``.
     """
     like = node._data
     kind = type(contribution)
     if kind is np.ndarray:  # most often already fitted: same shape, the same dtype object
         if type(like) is float or contribution.shape != like.shape or contribution.dtype is not like.dtype:
-            contribution = K.fit_grad(contribution, like)
+            contribution = K.fit_grad(contribution, like, op, argnum)
     elif kind is not float or type(like) is not float:
-        contribution = K.fit_grad(contribution, like)
+        contribution = K.fit_grad(contribution, like, op, argnum)
     total = node._acc
     if total is not None:
         node._acc = total + contribution

@@ -2,12 +2,17 @@
 
 Each function runs its numeric kernel on raw floats and arrays (the fast first-order backward)
 and applies the registered op to Values (``create_graph=True``) and to symbols (formulas), so one
-rule written with these and with operators has all three readings. Masks (`sign`, `inside`, and
-comparisons of Values) are constants: they carry no gradient.
+rule written with these and with operators has all three readings. Masks (`sign`, `inside`,
+`mask`, and comparisons of Values) are constants: they carry no gradient.
+
+On two Python floats, `divide` and `power` give numpy's inf or nan where Python's `/` and `**`
+would raise (or, for `**`, turn complex): a rule that divides or raises to a power with them
+follows IEEE on the float path as on arrays.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,6 +23,7 @@ from .op import get_op
 from .value import Value, data_of
 
 _TRACED = (Value, symbols.Expr)  # not raw data: apply the op instead of the kernel
+_EXPR = symbols.Expr
 
 
 def raw(x: Any) -> Any:
@@ -39,6 +45,12 @@ def log(x: Any) -> Any:
     return get_op("log")(x) if isinstance(x, _TRACED) else K.log(x)
 
 
+#: a / b and a ** b: the kernels themselves (the operators, but for two Python floats), with no
+#: wrapper around them, since rules call them in every float backward
+divide = K.divide
+power = K.power
+
+
 def sigmoid(x: Any) -> Any:
     return get_op("sigmoid")(x) if isinstance(x, _TRACED) else K.sigmoid(x)
 
@@ -56,13 +68,19 @@ def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
         return K.sum(x, axis, keepdims)
     if isinstance(x, _TRACED):
         return get_op("sum")(x, axis=axis, keepdims=keepdims)
+    if type(x) is float and not axis and not keepdims:  # a float is its own sum, and stays a float
+        return x
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 
 def reshape(x: Any, new_shape: tuple[int, ...]) -> Any:
+    if isinstance(x, Value) and x.shape == new_shape:  # nothing to do (and a float Value stays a float)
+        return x
     if isinstance(x, _TRACED):
         return get_op("reshape")(x, shape=new_shape)
-    return np.reshape(x, new_shape) if type(x) is float else x.reshape(new_shape)
+    if type(x) is float:  # a float stays a float (as the float path's arithmetic needs) unless it grows axes
+        return x if new_shape == () else np.reshape(x, new_shape)
+    return x.reshape(new_shape)
 
 
 def transpose(x: Any, axes: tuple[int, ...] | None = None) -> Any:
@@ -103,6 +121,26 @@ def where(condition: Any, a: Any, b: Any) -> Any:
     if isinstance(a, _TRACED) or isinstance(b, _TRACED):
         return get_op("where")(a, b, condition=condition)
     return np.where(condition, a, b)
+
+
+def mask(test: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
+    """``test(data of a, data of b)``: a constant boolean mask computed from a rule's two inputs
+    (no gradient flows through it), such as where an exact zero needs the rule's guard.
+
+    On formulas it is False: a symbol stands for a general point, where no such guard applies,
+    so the rule prints as the textbook derivative.
+    """
+    if type(a) is not float:  # (two inputs spelled out: this runs in float backward, where calls cost)
+        if isinstance(a, Value):
+            a = a._data
+        elif isinstance(a, _EXPR):
+            return False
+    if type(b) is not float:
+        if isinstance(b, Value):
+            b = b._data
+        elif isinstance(b, _EXPR):
+            return False
+    return test(a, b)
 
 
 def getitem(x: Any, index: Any) -> Any:

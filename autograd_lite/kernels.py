@@ -2,6 +2,11 @@
 
 Each kernel takes the fast `math` path for Python floats (so scalar graphs stay Python floats)
 and a numerically careful numpy path for arrays: no overflow warnings at inputs of +-1000.
+
+A Python float gives what numpy gives for a 0-d float64 array: where `math` or Python's own
+arithmetic would raise (log(0), sqrt(-1), 1/0, 0**-1, exp(1000)), the kernel returns numpy's
+inf, nan or signed zero instead, silently. The normal case stays one `math` call: the
+exceptional one is handled in an ``except`` (free in CPython 3.11 until something raises).
 """
 
 from __future__ import annotations
@@ -15,15 +20,30 @@ Shape = tuple[int, ...]
 
 
 def exp(x):
-    return math.exp(x) if type(x) is float else np.exp(x)
+    if type(x) is float:
+        try:
+            return math.exp(x)
+        except OverflowError:  # x > 709.78
+            return math.inf
+    return np.exp(x)
 
 
 def log(x):
-    return math.log(x) if type(x) is float else np.log(x)
+    if type(x) is float:
+        try:
+            return math.log(x)
+        except ValueError:  # x <= 0 (or -inf)
+            return -math.inf if x == 0.0 else math.nan
+    return np.log(x)
 
 
 def sqrt(x):
-    return math.sqrt(x) if type(x) is float else np.sqrt(x)
+    if type(x) is float:
+        try:
+            return math.sqrt(x)  # sqrt(-0.0) is -0.0, as numpy's
+        except ValueError:  # x < 0
+            return math.nan
+    return np.sqrt(x)
 
 
 def tanh(x):
@@ -34,10 +54,31 @@ def absolute(x):
     return abs(x) if type(x) is float else np.abs(x)
 
 
+def divide(a, b):
+    """a / b. Two Python floats with b = ±0 give IEEE's ±inf or nan, as numpy does, where Python
+    raises ZeroDivisionError. On arrays, Values and symbols it is the `/` operator itself, so rules
+    may divide with it (`functional.divide`)."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a != a or a == 0.0:
+            return math.nan
+        return math.copysign(math.inf, math.copysign(1.0, a) * math.copysign(1.0, b))
+
+
 def power(a, b):
+    """a ** b. Two Python floats give numpy's result (never complex, never an exception); on
+    arrays, Values and symbols it is the `**` operator itself, so rules may use it
+    (`functional.power`)."""
     if type(a) is float and type(b) is float:
-        return math.pow(a, b)  # raises on a negative base with a fractional exponent, never complex
-    return np.power(a, b)
+        if b == 0.5:  # numpy computes x ** 0.5 as sqrt(x): sqrt(-0.0) = -0.0, sqrt(-inf) = nan
+            return sqrt(a)
+        try:
+            return math.pow(a, b)  # never complex, unlike a ** b on floats
+        except (ValueError, OverflowError):  # 0 ** -1, (-8) ** (1/3), 10 ** 400: numpy's inf or nan
+            with np.errstate(all="ignore"):
+                return float(np.power(a, b))
+    return a ** b
 
 
 def sigmoid(z):
@@ -53,17 +94,37 @@ def sigmoid(z):
 
 def relu(z):
     if type(z) is float:
-        return z if z > 0.0 else 0.0
+        return 0.0 if z <= 0.0 else z  # nan stays nan, and -0.0 gives 0.0, as np.maximum(z, 0)
     return np.maximum(z, 0)
 
 
+# At a tie of 0.0 and -0.0 numpy's float64 loops (SIMD maxpd/minpd on x86) return their second
+# operand; the float versions below do the same, so both paths give the same signed zero.
+def maximum(a, b):
+    """numpy's maximum: nan wins, and a tie gives `b`."""
+    if type(a) is float and type(b) is float:
+        return a if a > b or a != a else b
+    return np.maximum(a, b)
+
+
+def minimum(a, b):
+    """numpy's minimum: nan wins, and a tie gives `b`."""
+    if type(a) is float and type(b) is float:
+        return a if a < b or a != a else b
+    return np.minimum(a, b)
+
+
 def clip(x, low, high):
+    """numpy's clip: nan stays nan. With one bound it is maximum(x, low) or minimum(x, high) (a
+    tie gives the bound); with both, min(high, max(low, x)) (a tie keeps x)."""
     if type(x) is float:
-        if low is not None and x < low:
+        if high is None:
+            return x if x > low or x != x else float(low)
+        if low is None:
+            return x if x < high or x != x else float(high)
+        if x < low:
             return float(low)
-        if high is not None and x > high:
-            return float(high)
-        return x
+        return float(high) if x > high else x
     return np.clip(x, low, high)
 
 
@@ -144,31 +205,71 @@ def softmax(x: np.ndarray, axis=-1) -> np.ndarray:
     return _restore(out, shape)
 
 
-def fit_grad(contribution: Any, like: Any) -> Any:
+_NUMBERS = (float, int, np.floating, np.integer, np.bool_)  # what a rule may return besides an array
+
+
+def fit_grad(contribution: Any, like: Any, op: Any = None, argnum: int | None = None) -> Any:
     """Shape a raw gradient contribution like the data of the input it is for.
 
-    The one helper for broadcasting's gradient: it sums away broadcast axes (a rule never has
-    to), casts to the input's dtype, and gives a Python float for a Python-float input.
+    The one helper for broadcasting's gradient: a contribution shaped like the input broadcast
+    (an elementwise op's output, when the input was broadcast into it) has the broadcast axes
+    summed away, so a rule never has to; it is cast to the input's dtype, and a Python-float
+    input gets a Python float. Anything else (None, less than the input, another shape) is a
+    wrong rule: `misfit_error` names the op and input number (`op`, `argnum`) and both shapes.
     """
-    if type(like) is float:
-        return contribution if type(contribution) is float else float(np.sum(contribution))
     if type(contribution) is not np.ndarray:
-        contribution = np.asarray(contribution, dtype=like.dtype)
+        if not isinstance(contribution, _NUMBERS) or type(like) is not float and like.shape:
+            raise misfit_error(contribution, like, op, argnum)  # a number fits a float or a 0-d input only
+        return float(contribution) if type(like) is float else np.asarray(contribution, dtype=like.dtype)
+    if contribution.dtype.kind not in "fiub":
+        raise misfit_error(contribution, like, op, argnum)
+    if type(like) is float:  # every shape is a float broadcast
+        return float(np.add.reduce(contribution, axis=None))
     if contribution.shape != like.shape:
-        if contribution.shape[contribution.ndim - like.ndim:] != like.shape and not _reduces_to(
-                contribution.shape, like.shape):  # a rule gave less than the broadcast shape
-            contribution = np.broadcast_to(contribution, np.broadcast_shapes(contribution.shape, like.shape))
+        if not reduces_to(contribution.shape, like.shape):
+            raise misfit_error(contribution, like, op, argnum)
         contribution = sum_to(contribution, like.shape)
     if contribution.dtype != like.dtype:
         contribution = contribution.astype(like.dtype)
     return contribution
 
 
-def _reduces_to(shape: Shape, target: Shape) -> bool:
+def misfit_error(contribution: Any, like: Any, op: Any = None, argnum: int | None = None) -> Exception:
+    """The error for a rule's result that cannot be fitted to its input: names the op (an Op or a
+    name), the input number, what the rule returned and the input's shape, and says what fits."""
+    rule = "a derivative rule" if op is None else f"{getattr(op, 'name', op)}: the derivative rule"
+    if argnum is not None:
+        rule += f" for input {argnum}"
+    kind = type(contribution)
+    if contribution is None:
+        got = "None"
+    elif kind in (float, int, bool):
+        got = f"a Python {kind.__name__}"
+    elif kind is np.ndarray:
+        got = f"an array of shape {contribution.shape} and dtype {contribution.dtype}"
+    elif hasattr(contribution, "_op"):  # a Value: a first-order backward hands rules raw data only
+        got = (f"a Value of shape {contribution.shape} (is it one the rule closes over? read it with .data, "
+               "or pass it to the op as an input)")
+    elif hasattr(contribution, "shape"):  # a numpy scalar
+        got = f"a {kind.__name__} of shape {contribution.shape}"
+    else:
+        got = f"a {kind.__name__}"
+    target = "a Python float input" if type(like) is float else f"an input of shape {like.shape}"
+    message = (f"{rule} returned {got} for {target}. A rule returns g times d(out)/d(input): an array shaped "
+               "like the input, or like the input broadcast (e.g. the op's output when the input was broadcast "
+               "into it), which the engine sums back; a number only for a Python-float or 0-d input")
+    numeric = isinstance(contribution, _NUMBERS) or kind is np.ndarray and contribution.dtype.kind in "fiub"
+    return ValueError(message) if numeric else TypeError(message)
+
+
+def reduces_to(shape: Shape, target: Shape) -> bool:
     """True when `shape` is `target` broadcast (so summing axes gets back to `target`)."""
-    if len(shape) < len(target):
+    lead = len(shape) - len(target)
+    if lead < 0:
         return False
-    for have, want in zip(shape[len(shape) - len(target):], target, strict=True):
+    if shape[lead:] == target:  # only leading axes added (a bias): no loop
+        return True
+    for have, want in zip(shape[lead:], target, strict=True):
         if have != want and want != 1:
             return False
     return True
@@ -240,9 +341,10 @@ def kept_shape(shape: Shape, axis: tuple[int, ...] | None) -> Shape:
 
 
 def sign(x):
-    """-1, 0 or 1 (0 at 0: the derivative of |x| at its kink is taken as 0, as in PyTorch)."""
+    """-1, 0 or 1, and nan at nan, as numpy's (0 at ±0: the derivative of |x| at its kink is taken
+    as 0, as in PyTorch)."""
     if type(x) is float:
-        return float((x > 0.0) - (x < 0.0))
+        return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else x
     return np.sign(x)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from .. import functional as F
 from .. import kernels as K
 from ..op import Domain, op
+from ._domains import POWER_POINTS, power_kinks
 
 BINARY = Domain("broadcast", arity=2)
 
@@ -32,20 +33,49 @@ mul = op("mul", operator.mul,
                 lambda g, out, a, b: g * a),   # d(ab)/db = a
          domain=BINARY, formula=operator.mul, doc="a * b")
 
-div = op("div", operator.truediv,
-         grads=(lambda g, out, a, b: g / b,             # d(a/b)/da = 1/b
-                lambda g, out, a, b: -g * out / b),     # d(a/b)/db = -a/b² = -out/b
+div = op("div", K.divide,
+         grads=(lambda g, out, a, b: F.divide(g, b),             # d(a/b)/da = 1/b
+                lambda g, out, a, b: F.divide(-g * out, b)),     # d(a/b)/db = -a/b² = -out/b
          domain=Domain("broadcast", arity=2, avoid=(0.0,), margin=0.5), formula=operator.truediv, doc="a / b")
 
 neg = op("neg", operator.neg,
          grads=lambda g, out, a: -g,
          domain=Domain(), formula=operator.neg, doc="-a")
 
+
+# Powers at exact zeros (relu outputs, one-hot inputs) follow PyTorch. Where a textbook formula
+# reads 0·∞, its rule adds 1 (a constant mask, True) to the input that is harmless there: the
+# formula then gives the limit, 0, and so do the rule's own derivatives (create_graph).
+def _both_zero(a, b):
+    """a = b = 0: a^0 = 1 is flat in a, though b·a^(b-1) reads 0·0⁻¹ = 0·∞."""
+    if type(b) is float:  # the usual x ** 2: a plain False, so the exponent stays a number
+        return b == 0.0 and a == 0
+    return (a == 0) & (b == 0)
+
+
+def _zero_base(a, b):
+    """a = 0 and b >= 0: 0^b is flat in b (0, or 1 at b = 0: PyTorch's 0), though ln 0 = -∞."""
+    if type(a) is float:  # the usual 2 ** x: a plain False, so the base stays a number
+        return a == 0.0 and b >= 0
+    return (a == 0) & (b >= 0)
+
+
+def _power_grad_base(g, out, a, b):
+    """d(a^b)/da = b·a^(b-1); at a = b = 0 the exponent is b - 1 + 1 = 0, giving 0·1 = 0."""
+    return g * b * F.power(a, b - 1 + F.mask(_both_zero, a, b))
+
+
+def _power_grad_exponent(g, out, a, b):
+    """d(a^b)/db = a^b·ln a; where 0^b is flat in b, ln is taken of 0 + 1, giving 0."""
+    return g * out * F.log(a + F.mask(_zero_base, a, b))
+
+
 power = op("power", K.power,
-           grads=(lambda g, out, a, b: g * b * a ** (b - 1),   # d(a^b)/da = b a^(b-1)
-                  lambda g, out, a, b: g * out * F.log(a)),    # d(a^b)/db = a^b ln a
-           domain=Domain("broadcast", arity=2, low=((0.3, 2.5), (-2.0, 2.0))), formula=operator.pow,
-           doc="a ** b (a > 0 when b is a non-integer)")
+           grads=(_power_grad_base,       # d(a^b)/da = b a^(b-1)
+                  _power_grad_exponent),  # d(a^b)/db = a^b ln a
+           domain=Domain("broadcast", arity=2, low=((0.3, 2.5), (-2.0, 2.0)), special=POWER_POINTS,
+                         kinks=power_kinks),
+           formula=operator.pow, doc="a ** b (a > 0 when b is a non-integer)")
 
 
 def _insert_axis(x, axis: int):
@@ -110,7 +140,7 @@ def _matmul_shapes(draw):
     if case == "mm":
         return (n, k), (k, m)
     batch = draw.integer(1, 3)
-    return draw.choice([((batch, n, k), (k, m)), ((n, k), (batch, k, m)),
+    return draw.choice([((batch, n, k), (k, m)), ((n, k), (batch, k, m)), ((k,), (batch, k, m)),
                         ((batch, 1, n, k), (2, k, m)), ((batch, n, k), (k,))])
 
 

@@ -11,22 +11,24 @@ from .. import functional as F
 from .. import kernels as K
 from ..data import float_dtype
 from ..op import Domain, op
+from ._domains import at_zero, clip_kinks
 
 exp = op("exp", K.exp,
          grads=lambda g, out, x: g * out,              # (e^x)' = e^x
          domain=Domain())
 
 log = op("log", K.log,
-         grads=lambda g, out, x: g / x,                # (ln x)' = 1/x
+         grads=lambda g, out, x: F.divide(g, x),       # (ln x)' = 1/x
          domain=Domain(low=0.2, high=4.0), latex=r"\log")
 
 sqrt = op("sqrt", K.sqrt,
-          grads=lambda g, out, x: g / (2 * out),       # (√x)' = 1/(2√x)
+          grads=lambda g, out, x: F.divide(g, 2 * out),  # (√x)' = 1/(2√x)
           domain=Domain(low=0.2, high=4.0), symbol="√", latex=r"\sqrt{{0}}")
 
 absolute = op("abs", K.absolute,
               grads=lambda g, out, x: g * F.sign(x),   # |x|' = sign(x), 0 at 0
-              domain=Domain(avoid=(0.0,), margin=0.1), latex=r"\left|{0}\right|")
+              domain=Domain(avoid=(0.0,), margin=0.1, special=(0.0, -0.0), kinks=at_zero(0.0)),
+              latex=r"\left|{0}\right|")
 
 tanh = op("tanh", K.tanh,
           grads=lambda g, out, x: g * (1 - out * out),  # tanh' = 1 - tanh²
@@ -40,7 +42,10 @@ sigmoid = op("sigmoid", K.sigmoid,
 # layer's weight gradient has just read that output, so it is in cache, while z is not.
 relu = op("relu", K.relu,
           grads=lambda g, out, z: g * (out > 0),      # 1 where z > 0, else 0 (0 at z = 0)
-          domain=Domain(avoid=(0.0,), margin=0.1))
+          domain=Domain(avoid=(0.0,), margin=0.1, special=(0.0, -0.0), kinks=at_zero(0.0)))
+
+
+CLIP_BOUNDS = (-1.0, -0.5, 0.5, 1.0)  # the bounds its tests draw: kept away from, and hit exactly
 
 
 def _clip_params(draw, shapes) -> dict:
@@ -60,7 +65,7 @@ def _clip_args(x, low=None, high=None) -> dict:
 clip = op("clip", K.clip,
           grads=lambda g, out, x, low, high: g * F.inside(x, low, high),
           normalize=_clip_args,
-          domain=Domain(avoid=(-1.0, -0.5, 0.5, 1.0), margin=0.05, params=_clip_params))
+          domain=Domain(avoid=CLIP_BOUNDS, margin=0.05, params=_clip_params, special=CLIP_BOUNDS, kinks=clip_kinks))
 
 astype = op("astype", K.cast,
             grads=lambda g, out, x, dtype: g,   # the engine casts the gradient back to x's dtype

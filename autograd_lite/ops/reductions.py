@@ -73,7 +73,8 @@ def _extreme_grad(g, out, x, axis, keepdims):
     """Gradient of max/min: to the extreme element(s); tied extremes share it equally."""
     kept = K.kept_shape(F.shape(x), axis)
     hit = F.raw(x) == np.reshape(F.raw(out), kept)
-    share = hit / np.sum(hit, axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore"):  # a nan extreme equals no element: 0/0 makes that slice nan
+        share = hit / np.sum(hit, axis=axis, keepdims=True)
     return F.expand_reduced(g, F.shape(x), axis, keepdims) * share
 
 
@@ -99,7 +100,7 @@ def _logsumexp_grad(g, out, x, axis, keepdims):
 
 def _logsumexp(x, axis, keepdims):
     if type(x) is float:
-        return x
+        return 0.0 + x  # x + log(1), so -0.0 gives 0.0 as on arrays
     return K.logsumexp(x, axis, keepdims)
 
 

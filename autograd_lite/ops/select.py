@@ -10,31 +10,19 @@ from typing import Any
 
 import numpy as np
 
+from .. import kernels as K
 from ..op import Domain, op
 from ..value import Value, data_of
-from ._domains import apart
+from ._domains import apart, tie_kinks
 
+TWO_APART = Domain("broadcast", arity=2, adjust=apart, special=(0.0, -1.0), kinks=tie_kinks)
 
-def _maximum(a, b):
-    if type(a) is float and type(b) is float:
-        return a if a >= b else b
-    return np.maximum(a, b)
-
-
-def _minimum(a, b):
-    if type(a) is float and type(b) is float:
-        return a if a <= b else b
-    return np.minimum(a, b)
-
-
-TWO_APART = Domain("broadcast", arity=2, adjust=apart)
-
-maximum = op("maximum", _maximum,
+maximum = op("maximum", K.maximum,
              grads=(lambda g, out, a, b: g * (0.5 * (a > b) + 0.5 * (a >= b)),   # 1 where a is larger, 1/2 at a tie
                     lambda g, out, a, b: g * (0.5 * (b > a) + 0.5 * (b >= a))),
              domain=TWO_APART)
 
-minimum = op("minimum", _minimum,
+minimum = op("minimum", K.minimum,
              grads=(lambda g, out, a, b: g * (0.5 * (a < b) + 0.5 * (a <= b)),   # 1 where a is smaller, 1/2 at a tie
                     lambda g, out, a, b: g * (0.5 * (b < a) + 0.5 * (b <= a))),
              domain=TWO_APART)
