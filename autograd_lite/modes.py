@@ -51,7 +51,8 @@ class ModeChange:
     """Base of the context managers that change one field of the mode; also usable as decorators.
 
     A decorated function runs with the mode changed; a decorated generator function has the mode
-    changed while its body runs (each time it resumes), not only while it is created.
+    changed while its body runs (each time it resumes, by next, send, throw or close), not only
+    while it is created.
     """
 
     def changes(self, mode: Mode) -> Mode:  # pragma: no cover - every subclass defines it
@@ -71,14 +72,21 @@ class ModeChange:
             @functools.wraps(func)
             def generator(*args, **kwargs):
                 inner = func(*args, **kwargs)
-                sent = None
-                while True:
+                resume, argument = inner.send, None  # each resumption runs with the mode changed:
+                while True:                           # next/send, throw and close alike
                     with self.fresh():
                         try:
-                            item = inner.send(sent)
+                            item = resume(argument)
                         except StopIteration as stop:
                             return stop.value
-                    sent = yield item
+                    try:
+                        argument, resume = (yield item), inner.send
+                    except GeneratorExit:
+                        with self.fresh():
+                            inner.close()
+                        raise
+                    except BaseException as error:  # thrown in by the caller: pass it to the body
+                        argument, resume = error, inner.throw
 
             return generator  # type: ignore[return-value]
 

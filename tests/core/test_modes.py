@@ -7,6 +7,7 @@ import asyncio
 import threading
 
 import numpy as np
+import pytest
 
 import autograd_lite as ag
 
@@ -133,6 +134,41 @@ def test_no_grad_on_a_generator_function_covers_its_body_each_time_it_resumes():
         assert ag.is_grad_enabled()  # the caller, between resumptions, still records
         assert (w * 3.0).requires_grad
     assert seen == [(False, False)] * 3
+
+
+def test_a_decorated_generator_gets_throw_and_close_and_handles_them_under_its_mode():
+    events = []
+
+    @ag.no_grad
+    def worker():
+        try:
+            while True:
+                try:
+                    received = yield ag.is_grad_enabled()
+                    events.append(("sent", received, ag.is_grad_enabled()))
+                except KeyError as error:  # thrown in by the caller
+                    events.append(("caught", str(error), ag.is_grad_enabled()))
+        finally:
+            events.append(("closed", ag.is_grad_enabled()))
+
+    gen = worker()
+    assert next(gen) is False
+    assert gen.send(5) is False
+    assert gen.throw(KeyError("stop")) is False  # handled in the body, which yields again
+    assert ag.is_grad_enabled()
+    gen.close()
+    assert events == [("sent", 5, False), ("caught", "'stop'", False), ("closed", False)]
+    with pytest.raises(StopIteration):
+        next(gen)
+
+    @ag.no_grad
+    def unhandled():
+        yield 1
+
+    gen = unhandled()
+    next(gen)
+    with pytest.raises(ValueError, match="passed through"):
+        gen.throw(ValueError("passed through"))
 
 
 def test_a_decorated_function_may_call_itself_and_run_in_threads():
