@@ -6,10 +6,11 @@ One `Value` class holds a Python float or a numpy array and records the ops appl
 The layers, each importing only those above it in this list: `kernels` (numerics), `modes`
 and `versions` (in-place change detection); `anomaly`; `symbols` (formulas); `value` (the
 graph's nodes); `op` (the registry); `functional`; `ops` (the built-in ops); `fastpath` and
-`engine` (the chain rule); `gradcheck`, `testing`. `viz` and `nn` use only what this file exports.
+`engine` (the chain rule); `func` (function transforms), `gradcheck`, `testing`. `viz` and `nn`
+use only what this file exports.
 """
 
-from . import engine, functional, ops, symbols, value
+from . import engine, func, functional, ops, symbols, value
 from .anomaly import AnomalyError, detect_anomaly
 from .engine import backward_order, chain_rule, grad, local_grads, topological_order
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
@@ -23,7 +24,7 @@ value.connect(ops, engine)  # the one late binding: Value's methods reach the op
 
 __all__ = [
     "AnomalyError", "DataChangedError", "Domain", "GradcheckError", "Op", "Value", "backward_order",
-    "chain_rule", "concatenate", "current_scope", "detect_anomaly", "enable_grad", "functional", "get_op",
+    "chain_rule", "concatenate", "current_scope", "detect_anomaly", "enable_grad", "func", "functional", "get_op",
     "grad", "gradcheck", "is_grad_enabled", "local_grads", "maximum", "minimum", "no_grad",
     "numerical_grad", "op", "registry", "scope", "stack", "symbols", "topological_order", "where",
 ]

@@ -204,20 +204,36 @@ def backward(root: Value, grad: Any = None) -> None:
             node._grad = add_grad(node._grad, g)  # a leaf's accumulates across calls
 
 
+class UnusedInputError(ValueError):
+    """`grad(..., allow_unused=False)` was given an input that the output does not depend on."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index
+
+
 def grad(output: Value, inputs: Value | Sequence[Value], grad_output: Any = None,
-         create_graph: bool = False) -> tuple[Any, ...]:
+         create_graph: bool = False, *, grad_outputs: Any = None, allow_unused: bool = True) -> tuple[Any, ...]:
     """The gradient of `output` with respect to each of `inputs`, leaving every ``.grad`` alone.
 
-    Returns a tuple (zeros for an input that `output` does not depend on). With
-    ``create_graph=True`` the gradients are Values whose graph leads back to `inputs`, so they
-    can be differentiated again (second derivatives, Hessian-vector products).
+    Returns a tuple. An input that `output` does not depend on gets zeros, or, with
+    ``allow_unused=False``, an `UnusedInputError` naming it. `grad_output` (or PyTorch's name,
+    `grad_outputs`) is the upstream gradient, needed when `output` has more than one element.
+    With ``create_graph=True`` the gradients are Values whose graph leads back to `inputs`, so
+    they can be differentiated again (second derivatives, Hessian-vector products).
     """
+    if grad_outputs is not None:
+        if grad_output is not None:
+            raise TypeError("grad: give grad_output or grad_outputs (PyTorch's name for it), not both")
+        grad_output = grad_outputs
     if isinstance(inputs, Value):
         inputs = (inputs,)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] is a {type(x).__name__}, not a Value")
     if not output.requires_grad:
+        if not allow_unused and inputs:
+            _refuse_unused(inputs, 0)
         return tuple(_zeros_like(x, create_graph) for x in inputs)
     if current().anomaly is not None:
         found = watched_chain_rule(output, grad_output, create_graph, "grad")
@@ -232,7 +248,19 @@ def grad(output: Value, inputs: Value | Sequence[Value], grad_output: Any = None
         found = {}
         for node in order:
             found[node], node._acc = node._acc, None
+    if not allow_unused:
+        for i, x in enumerate(inputs):
+            if found.get(x) is None:
+                _refuse_unused(inputs, i)
     return tuple(_zeros_like(x, create_graph) if found.get(x) is None else found[x] for x in inputs)
+
+
+def _refuse_unused(inputs: Sequence[Value], index: int) -> None:
+    x = inputs[index]
+    name = f" ({x.label!r})" if x.label else ""
+    raise UnusedInputError(f"grad: inputs[{index}]{name}, of shape {x.shape}, is not used to compute the output "
+                           "(no path leads from it to the output, or it does not require grad); "
+                           "pass allow_unused=True to get zeros for it", index)
 
 
 def watched_chain_rule(root: Value, grad: Any, create_graph: bool, where: str) -> dict[Value, Any]:

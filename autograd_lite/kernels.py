@@ -226,7 +226,8 @@ def fit_grad(contribution: Any, like: Any, op: Any = None, argnum: int | None = 
     if type(like) is float:  # every shape is a float broadcast
         return float(np.add.reduce(contribution, axis=None))
     if contribution.shape != like.shape:
-        if not reduces_to(contribution.shape, like.shape):
+        shape = contribution.shape
+        if shape[len(shape) - like.ndim:] != like.shape and not reduces_to(shape, like.shape):
             raise misfit_error(contribution, like, op, argnum)
         contribution = sum_to(contribution, like.shape)
     if contribution.dtype != like.dtype:

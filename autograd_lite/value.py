@@ -38,7 +38,7 @@ class Value:
     # cyclic garbage collector tracks, and that collector is most of a big scalar graph's cost.
     # `_a` and `_b` are the first two inputs (None when absent); `_rest` a tuple of any more.
     __slots__ = ("_data", "_grad", "_a", "_b", "_rest", "_op", "_params", "requires_grad", "label",
-                 "scope", "is_constant", "_acc", "_version", "__weakref__")
+                 "scope", "is_constant", "_acc", "_version", "_kept", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Value -> Value
 
     def __init__(self, data: Any, requires_grad: bool = True, label: str | None = None,
@@ -76,31 +76,30 @@ class Value:
 
     @data.setter
     def data(self, new: Any) -> None:
+        old = self._data
+        if self._op is not None or type(new) is not type(old) or type(new) is np.ndarray and (
+                new.shape != old.shape or new.dtype.kind != "f"):
+            new = self._checked_data(new)  # not a like-for-like float array or float: convert or refuse
+        self._data = new
+        written(self)
+
+    def _checked_data(self, new: Any) -> float | np.ndarray:
+        """New data for the setter: of this Value's kind (float or array) and shape, or refused."""
         if self._op is not None:
             raise AttributeError(
                 f"Value.data: this Value was computed by op {self._op.name!r} and its graph reads its data; "
                 "set the data of leaves (inputs, parameters) instead, or work on a copy: v.detach()")
-        old = self._data
-        kind = type(new)
-        if kind is float and type(old) is float:
-            pass
-        elif kind is np.ndarray and new.dtype.kind == "f" and type(old) is np.ndarray and new.shape == old.shape:
-            pass
-        else:
-            new = as_data(new, where="Value.data")
-            if type(old) is float:
-                if np.shape(new) != ():
-                    raise ValueError(f"Value.data: this Value holds a number; got data of shape {np.shape(new)} "
-                                     "(make a new Value for data of another shape)")
-                new = float(new)
-            else:
-                if np.shape(new) != old.shape:
-                    raise ValueError(f"Value.data: this Value holds an array of shape {old.shape}; got data of "
-                                     f"shape {np.shape(new)} (make a new Value for data of another shape)")
-                if kind is not np.ndarray:  # a number or a list takes the array's dtype
-                    new = np.asarray(new, dtype=old.dtype)
-        self._data = new
-        written(self)
+        old, given = self._data, type(new)
+        new = as_data(new, where="Value.data")
+        if type(old) is float:
+            if np.shape(new) != ():
+                raise ValueError(f"Value.data: this Value holds a number; got data of shape {np.shape(new)} "
+                                 "(make a new Value for data of another shape)")
+            return float(new)
+        if np.shape(new) != old.shape:
+            raise ValueError(f"Value.data: this Value holds an array of shape {old.shape}; got data of "
+                             f"shape {np.shape(new)} (make a new Value for data of another shape)")
+        return new if given is np.ndarray else np.asarray(new, dtype=old.dtype)  # a number or list: old's dtype
 
     @property
     def grad(self) -> float | np.ndarray:
@@ -293,6 +292,54 @@ class Value:
 
     def __getitem__(self, index: Any) -> Value:
         return _ops.getitem(self, index=index)
+
+    # ----- in-place updates: an optimiser step as PyTorch writes it -----------------------------
+    # ``with no_grad(): p -= lr * p.grad`` changes p's own data (without these, Python would bind
+    # `p` to a new Value and leave the parameter as it was, without a word).
+    def __iadd__(self, other: Any) -> Value:
+        return self._update_in_place("+=", np.add, other)
+
+    def __isub__(self, other: Any) -> Value:
+        return self._update_in_place("-=", np.subtract, other)
+
+    def __imul__(self, other: Any) -> Value:
+        return self._update_in_place("*=", np.multiply, other)
+
+    def __itruediv__(self, other: Any) -> Value:
+        return self._update_in_place("/=", np.true_divide, other)
+
+    def _update_in_place(self, symbol: str, ufunc: Any, other: Any) -> Value:
+        """Write ``self <op> other`` into this leaf's data, keeping its kind, shape and dtype; stamped
+        like any write, so a graph that saved the old data refuses to differentiate."""
+        if self._op is not None:
+            raise RuntimeError(
+                f"Value {symbol}: this Value was computed by op {self._op.name!r}, and its graph reads its data; "
+                f"in-place ops change a leaf's data (an optimiser step). To record a new node write "
+                f"v = v {symbol[0]} x")
+        if self.requires_grad and current().grad_enabled:
+            raise RuntimeError(
+                f"Value {symbol}: this Value requires grad and recording is on, so an in-place change would "
+                "not be recorded; run the update under `with autograd_lite.no_grad():` (an optimiser step, "
+                f"as in PyTorch), or write v = v {symbol[0]} x to record a new node")
+        operand = other._data if isinstance(other, Value) else other
+        old = self._data
+        if type(old) is float:
+            result = ufunc(old, operand)
+            if np.ndim(result) != 0:
+                raise ValueError(f"Value {symbol}: this Value holds a number; the operand has shape "
+                                 f"{np.shape(operand)} (make a new Value for data of another shape)")
+            self._data = float(result)
+        else:
+            try:
+                if old.flags.writeable:
+                    ufunc(old, operand, out=old, casting="same_kind")
+                else:  # memory shared read-only (detach, copy=False): the result goes to an array of its own
+                    self._data = ufunc(old, operand, out=np.empty_like(old), casting="same_kind")
+            except (ValueError, TypeError) as error:
+                raise ValueError(f"Value {symbol}: cannot update data of shape {old.shape} and dtype {old.dtype} "
+                                 f"in place with an operand of shape {np.shape(operand)}: {error}") from None
+        written(self)
+        return self
 
     # ----- elementwise functions ---------------------------------------------------------------
     def exp(self) -> Value:

@@ -21,7 +21,6 @@ recorded after the last write (every training step's) costs one comparison per n
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,8 +37,6 @@ class _Clock:
 CLOCK = _Clock()
 _ticks = itertools.count(1)  # next() on a count is atomic in CPython: threads never share a tick
 
-#: Value -> (clock when its array was handed out, a copy of what the array held then)
-_SNAPSHOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class DataChangedError(RuntimeError):
@@ -59,26 +56,29 @@ def tick() -> int:
 
 def written(value: Any) -> None:
     """Stamp `value` as written now (its data setter ran)."""
-    value._version = tick()
-    _SNAPSHOTS.pop(value, None)  # the stamp now tells everything the snapshot could
+    CLOCK.now = value._version = next(_ticks)
+    value._kept = None  # the stamp now tells everything the snapshot could
 
 
 def handed_out(value: Any) -> None:
     """`value`'s array is being handed out (the ``data`` getter): keep copies to compare with later.
 
-    A copy taken earlier is kept as long as no write through the setter came after it: the array
-    handed out then may already have been written through.
+    The copy, with the time it was taken, lives in the Value's ``_kept`` slot (unset until the
+    first hand-out, so recording a node never pays for it). A copy taken earlier is kept as long
+    as no write through the setter came after it: the array handed out then may already have
+    been written through.
     """
+    if value._a is None:  # a leaf, the usual case (a parameter): no chain of views to walk
+        if getattr(value, "_kept", None) is None and value._data.flags.writeable:
+            value._kept = (tick(), value._data.copy())
+        return
     now = None
     for q in memory_of(value):
         data = q._data
-        if not data.flags.writeable:
-            continue
-        taken = _SNAPSHOTS.get(q)
-        if taken is None or taken[0] <= q._version:
+        if getattr(q, "_kept", None) is None and data.flags.writeable:
             if now is None:
                 now = tick()
-            _SNAPSHOTS[q] = (now, data.copy())
+            q._kept = (now, data.copy())
 
 
 def memory_of(value: Any) -> Iterator[Any]:
@@ -105,7 +105,7 @@ def check(node: Any, where: str) -> None:
             if q._version > made:
                 how = "was assigned through its `data` setter"
             else:
-                taken = _SNAPSHOTS.get(q)
+                taken = getattr(q, "_kept", None)
                 if taken is None or taken[0] <= made or np.array_equal(taken[1], q._data, equal_nan=True):
                     continue
                 how = "was written in place through the array its `data` attribute handed out"

@@ -30,6 +30,7 @@ ALLOWED = {
     "ops": {"data", "functional", "kernels", "op", "value", "ops"},
     "fastpath": {"kernels", "versions"},
     "engine": {"anomaly", "data", "fastpath", "kernels", "modes", "value", "versions"},
+    "func": {"engine", "modes", "ops", "value"},
     "gradcheck": {"data", "engine", "value"},
     "testing": {"engine", "gradcheck", "op", "value"},
     "__main__": {"__init__"},
