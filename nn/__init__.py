@@ -1,11 +1,12 @@
 """nn: the tutorial's neural networks, and modern training, built on autograd_lite's public API.
 
 Scalar level for teaching (`Neuron`, `Layer`, `ScalarMLP`), tensor level for speed (`Linear`,
-`Sequential`, `MLP`), activations, losses, optimisers, data, datasets and `fit`.
+`Sequential`, `MLP`), activations, losses, optimisers (`nn.optim`, schedules in
+`nn.optim.schedules`), gradient clipping (`nn.utils`), data, datasets and `fit`.
 Run ``python -m nn`` for a tour of the tutorial.
 """
 
-from . import datasets, diagnostics, init, optim
+from . import datasets, diagnostics, init, optim, utils
 from .activations import (
     ACTIVATIONS,
     Identity,
@@ -31,15 +32,16 @@ from .losses import (
     squared_error,
 )
 from .module import Module
-from .optim import SGD, Adam, Optimizer, constant, cosine_decay, exponential_decay, step_decay
+from .optim import SGD, Adam, Optimizer
 from .scalar import Layer, Neuron, ScalarMLP
+from .torch_layout import from_torch_state_dict, to_torch_state_dict
 from .train import accuracy, evaluate, fit, grid_search, random_search
 
 __all__ = [
     "ACTIVATIONS", "MLP", "SGD", "Adam", "Dropout", "Identity", "Layer", "Linear", "Module", "Neuron",
     "Optimizer", "PReLU", "ReLU", "ScalarMLP", "Sequential", "Sigmoid", "Tanh", "accuracy", "batches",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "constant", "cosine_decay", "cross_entropy",
-    "datasets", "diagnostics", "evaluate", "exponential_decay", "fit", "get_activation", "gradient_norms",
-    "grid_search", "identity", "init", "l2_penalty", "optim", "prelu", "random_search", "relu", "saturation",
-    "sigmoid", "squared_error", "step_decay", "tanh", "train_val_split",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "datasets", "diagnostics",
+    "evaluate", "fit", "from_torch_state_dict", "get_activation", "gradient_norms", "grid_search", "identity",
+    "init", "l2_penalty", "optim", "prelu", "random_search", "relu", "saturation", "sigmoid", "squared_error",
+    "tanh", "to_torch_state_dict", "train_val_split", "utils",
 ]

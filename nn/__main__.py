@@ -21,7 +21,7 @@ def train_scalar(model: nn.Module, X: np.ndarray, y: np.ndarray, lr: float, epoc
     for epoch in bar:
         total = 0.0
         for xb, yb in nn.batches(X, y, batch_size=1, shuffle=True, seed=epoch):
-            loss = nn.squared_error(model(xb[0]), float(yb[0]))
+            loss = nn.squared_error(model(xb[0]), float(yb[0]), reduction="sum")  # J on one example
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -1,6 +1,7 @@
-"""Loss functions: the tutorial's squared error J, cross-entropies, and the L2 penalty.
+"""Loss functions: squared error (the tutorial's J with reduction="sum"), cross-entropies, the L2 penalty.
 
-Targets may be Values, arrays, lists or numbers. A prediction and its target must have the
+Every loss averages by default (``reduction="mean"``); "sum" adds them up, "none" returns them
+unreduced. Targets may be Values, arrays, lists or numbers. A prediction and its target must have the
 same shape: (n, 1) against (n,) is an error here, never numpy's silent broadcast to (n, n).
 """
 
@@ -60,8 +61,13 @@ def _reduce(losses: Value, reduction: str, where: str) -> Value:
     raise ValueError(f"{where}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
-def squared_error(pred: Any, target: Any, reduction: str = "sum") -> Value:
-    """J = Σ (h(x⁽ⁱ⁾) − y⁽ⁱ⁾)², the tutorial's objective (section 4); "mean" divides by the count."""
+def squared_error(pred: Any, target: Any, reduction: str = "mean") -> Value:
+    """(h(x⁽ⁱ⁾) − y⁽ⁱ⁾)² per entry, averaged by default like every loss here.
+
+    ``reduction="sum"`` is the tutorial's objective J = Σᵢ (h(x⁽ⁱ⁾) − y⁽ⁱ⁾)² (section 4); the
+    default "mean" is J divided by the number of entries, so a batch's loss, and the size of
+    its gradient, do not grow with the batch. For one example the two are the same number.
+    """
     pred = _prediction(pred, "squared_error")
     diff = pred - _target(target, pred, "squared_error")
     return _reduce(diff * diff, reduction, "squared_error")

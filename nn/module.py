@@ -7,7 +7,7 @@ modules and the lists, tuples and dicts holding them, in the order the attribute
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -60,6 +60,24 @@ def holds_float(value: Value) -> bool:
     keep a copy of it (to catch writes into it), which reading through ``numpy()`` avoids.
     """
     return value.ndim == 0 and type(value.data) is float
+
+
+def zero_grads(parameters: Iterable[Value], set_to_none: bool = True) -> None:
+    """Clear the gradients of `parameters`, as PyTorch's ``zero_grad(set_to_none)`` does.
+
+    With `set_to_none` (the default) each gradient is dropped: ``has_grad`` is False until the
+    next backward reaches the parameter, so optimisers skip it until then. With
+    ``set_to_none=False`` a parameter that has a gradient gets zeros instead (a new array, never
+    a write into the old one, which the caller may hold): ``has_grad`` stays True, so a step
+    still applies momentum and weight decay to it. One without a gradient is left without.
+    """
+    if set_to_none:
+        for p in parameters:
+            p.zero_grad()
+        return
+    for p in parameters:
+        if p.has_grad:
+            p.grad = 0.0 if holds_float(p) else np.zeros(p.shape, dtype=p.dtype)
 
 
 def _children(module: Module) -> Iterator[tuple[str, Value | Module]]:
@@ -116,8 +134,26 @@ class Module:
             return self.forward(*args, **kwargs)
 
     # ----- parameters --------------------------------------------------------------------------
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for each module held directly (``layers.0``), in assignment order, each once."""
+        seen: set[int] = set()
+        for name, item in _children(self):
+            if isinstance(item, Module) and id(item) not in seen:
+                seen.add(id(item))
+                yield name, item
+
+    def children(self) -> Iterator[Module]:
+        """The modules held directly, as in ``named_children``: a Sequential's layers, not theirs."""
+        for _, module in self.named_children():
+            yield module
+
     def named_modules(self) -> Iterator[tuple[str, Module]]:
-        """(path, module) for this module ("") and every module below it, parents first."""
+        """(path, module) for this module ("") and every module below it, each once, depth first.
+
+        PyTorch's order: a module comes before the modules it holds, and those come in assignment
+        order (``""``, ``layers.0``, ``layers.1``, ...). A module reached twice (shared) is listed
+        at its first path only. The walk keeps its own stack, so depth is not limited by recursion.
+        """
         stack: list[tuple[str, Module]] = [("", self)]
         seen: set[int] = set()
         while stack:
@@ -128,6 +164,11 @@ class Module:
             yield path, module
             below = [(f"{path}.{n}" if path else n, m) for n, m in _children(module) if isinstance(m, Module)]
             stack.extend(reversed(below))
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every module below it, in the order of ``named_modules``."""
+        for _, module in self.named_modules():
+            yield module
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         """(dotted name, parameter) pairs, recursively, in assignment order; shared ones once."""
@@ -151,10 +192,9 @@ class Module:
         """The number of trainable numbers (scalars) in the model."""
         return sum(p.size for p in self.parameters())
 
-    def zero_grad(self) -> None:
-        """Reset every parameter's gradient to zero (call between steps: leaves accumulate)."""
-        for p in self.parameters():
-            p.zero_grad()
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient (call between steps: leaves accumulate); see `zero_grads`."""
+        zero_grads(self.parameters(), set_to_none)
 
     # ----- modes -------------------------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:

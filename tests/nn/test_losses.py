@@ -52,11 +52,11 @@ def test_l2_penalty_gradient_is_two_theta(seed):
     assert al.gradcheck(lambda W, b: nn.l2_penalty([W, b]), W.data, b.data)
 
 
-def test_squared_error_sum_is_exactly_the_tutorials_J():
+def test_squared_error_sum_is_exactly_the_tutorials_J_and_the_default_is_its_mean():
     h, y = np.array([0.2, 0.9, 0.6]), [0, 1, 1]
     J = (0.2 - 0) ** 2 + (0.9 - 1) ** 2 + (0.6 - 1) ** 2
-    assert nn.squared_error(h, y).item() == pytest.approx(J, rel=1e-15)
-    assert nn.squared_error(h, y, reduction="mean").item() == pytest.approx(J / 3, rel=1e-15)
+    assert nn.squared_error(h, y, reduction="sum").item() == pytest.approx(J, rel=1e-15)
+    assert nn.squared_error(h, y).item() == pytest.approx(J / 3, rel=1e-15)
     np.testing.assert_allclose(nn.squared_error(h, y, reduction="none").data, (h - y) ** 2)
 
 
@@ -76,7 +76,7 @@ def test_targets_may_be_values_arrays_lists_or_numbers():
     pred = Value(np.array([0.5, 2.0]))
     expected = 0.25 + 1.0
     for target in (Value(np.array([0.0, 1.0])), np.array([0, 1]), [0.0, 1.0]):
-        assert nn.squared_error(pred, target).item() == pytest.approx(expected)
+        assert nn.squared_error(pred, target, reduction="sum").item() == pytest.approx(expected)
     assert nn.squared_error(Value(0.5), 1).item() == pytest.approx(0.25)
 
 

@@ -56,13 +56,13 @@ def test_adam_follows_its_formula(seed):
 
 
 def test_schedules_scale_the_base_rate():
-    assert [nn.step_decay(2, 0.5)(t) for t in range(5)] == [1, 1, 0.5, 0.5, 0.25]
-    assert nn.exponential_decay(0.9)(2) == pytest.approx(0.81)
-    cosine = nn.cosine_decay(10, floor=0.1)
+    assert [nn.optim.schedules.step_decay(2, 0.5)(t) for t in range(5)] == [1, 1, 0.5, 0.5, 0.25]
+    assert nn.optim.schedules.exponential_decay(0.9)(2) == pytest.approx(0.81)
+    cosine = nn.optim.schedules.cosine_decay(10, floor=0.1)
     assert cosine(0) == pytest.approx(1.0) and cosine(10) == pytest.approx(0.1) and cosine(50) == pytest.approx(0.1)
     assert cosine(5) == pytest.approx(0.55)
     W = Value(np.zeros(1))
-    opt = nn.SGD([W], lr=1.0, schedule=nn.step_decay(1, 0.5))
+    opt = nn.SGD([W], lr=1.0, schedule=nn.optim.schedules.step_decay(1, 0.5))
     for _ in range(3):
         opt.zero_grad()
         (W * 1.0).sum().backward()   # gradient 1: each step moves by the current rate
@@ -72,7 +72,7 @@ def test_schedules_scale_the_base_rate():
 
 
 @pytest.mark.parametrize("make", [lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9),
-                                  lambda ps: nn.Adam(ps, lr=0.05, schedule=nn.exponential_decay(0.9))])
+                                  lambda ps: nn.Adam(ps, lr=0.05, schedule=nn.optim.schedules.exponential_decay(0.9))])
 def test_saving_and_loading_optimiser_state_resumes_training_exactly(make, tmp_path):
     X = np.random.default_rng(0).normal(size=(16, 3))
     y = np.arange(16) % 2

@@ -17,7 +17,7 @@ OPTIMISERS = {
     "sgd": lambda ps: nn.SGD(ps, lr=0.1),
     "sgd+momentum+decay": lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1),
     "adam": lambda ps: nn.Adam(ps, lr=0.05),
-    "adam+decay": lambda ps: nn.Adam(ps, lr=0.05, weight_decay=0.1, schedule=nn.exponential_decay(0.9)),
+    "adam+decay": lambda ps: nn.Adam(ps, lr=0.05, weight_decay=0.1, schedule=nn.optim.schedules.exponential_decay(0.9)),
 }
 
 

@@ -1,4 +1,4 @@
-"""Optimisers — SGD (with momentum and weight decay) and Adam — and learning-rate schedules.
+"""Optimisers: SGD (with momentum and weight decay) and Adam; their schedules are in `schedules`.
 
 A step assigns each parameter a new array (one per parameter per step), never writing into the
 old one, which a graph or the caller may still hold. Parameters that are frozen
@@ -9,42 +9,19 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from autograd_lite import Value
 
-from .io import load_arrays, save_arrays
-from .module import holds_float
+from ..io import load_arrays, save_arrays
+from ..module import holds_float, zero_grads
+from . import schedules
+from .schedules import Schedule
 
-Schedule = Callable[[int], float]
-
-
-# ----- learning-rate schedules: step number (0, 1, ...) -> factor multiplying the base lr --------
-def constant() -> Schedule:
-    """The base learning rate at every step."""
-    return lambda step: 1.0
-
-
-def step_decay(every: int, gamma: float = 0.1) -> Schedule:
-    """Multiply the rate by `gamma` once every `every` steps."""
-    if every < 1:
-        raise ValueError(f"step_decay: every must be >= 1, got {every}")
-    return lambda step: gamma ** (step // every)
-
-
-def exponential_decay(gamma: float) -> Schedule:
-    """Multiply the rate by `gamma` at every step."""
-    return lambda step: gamma ** step
-
-
-def cosine_decay(total_steps: int, floor: float = 0.0) -> Schedule:
-    """From 1 down to `floor` along half a cosine over `total_steps` steps, then stay at `floor`."""
-    if total_steps < 1:
-        raise ValueError(f"cosine_decay: total_steps must be >= 1, got {total_steps}")
-    return lambda step: floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
+__all__ = ["SGD", "Adam", "Optimizer", "schedules"]
 
 
 class Optimizer:
@@ -79,9 +56,12 @@ class Optimizer:
         """The learning rate the next step will use."""
         return self.lr if self.schedule is None else self.lr * self.schedule(self.steps)
 
-    def zero_grad(self) -> None:
-        """Reset every parameter's gradient (call before each backward)."""
-        for p in self.params:
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient (call before each backward); see `nn.module.zero_grads`."""
+        if not set_to_none:
+            zero_grads(self.params, set_to_none)
+            return
+        for p in self.params:  # the default, once per training step: written out, one call fewer
             p.zero_grad()
 
     def step(self) -> None:
