@@ -14,8 +14,10 @@ import numpy as np
 def as_data(data: Any, *, copy: bool = True, where: str = "Value") -> float | np.ndarray:
     """Turn user data into what a Value holds: a Python float, or a float ndarray.
 
-    Python numbers become floats; arrays (0-d included) and numpy scalars become float arrays
-    (integers and booleans as float64); anything else is refused with a message naming it.
+    Python numbers become floats; arrays (0-d included), numpy scalars and array-likes (objects
+    with ``__array__``: a pandas Series, a tensor) become float arrays (integers and booleans as
+    float64); anything else is refused with a message naming it. With `copy`, an array or an
+    array-like's array is copied (the Value must not share memory its owner may write into).
     """
     kind = type(data)
     if kind is float:
@@ -30,13 +32,20 @@ def as_data(data: Any, *, copy: bool = True, where: str = "Value") -> float | np
             f"{where}: got a {kind.__name__} containing Values; "
             "use autograd_lite.stack(values) to build a tensor from Values"
         )
-    if not isinstance(data, (np.ndarray, np.generic, list, tuple, float, int)):
+    foreign = not isinstance(data, (np.ndarray, np.generic, list, tuple, float, int))
+    if foreign and not hasattr(data, "__array__"):
         raise TypeError(
-            f"{where}: data must be a number or a numeric array, got {kind.__name__}"
+            f"{where}: data must be a number, a numeric array or an array-like (with __array__), "
+            f"got {kind.__name__}"
         )
     try:
-        array = np.array(data, copy=True) if copy and isinstance(data, np.ndarray) else np.asarray(data)
-    except ValueError as error:
+        if isinstance(data, np.ndarray):
+            array = np.array(data, copy=True) if copy else data
+        else:
+            array = np.asarray(data)
+            if foreign and copy:  # __array__ may hand over the object's own memory (a pandas Series does)
+                array = array.copy()
+    except (ValueError, TypeError, RuntimeError) as error:  # RuntimeError: e.g. a tensor that requires grad
         raise TypeError(f"{where}: could not make a numeric array from {kind.__name__}: {error}") from None
     code = array.dtype.kind
     if code == "f":

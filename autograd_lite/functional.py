@@ -45,6 +45,14 @@ def log(x: Any) -> Any:
     return get_op("log")(x) if isinstance(x, _TRACED) else K.log(x)
 
 
+def sin(x: Any) -> Any:
+    return get_op("sin")(x) if isinstance(x, _TRACED) else K.sin(x)
+
+
+def cos(x: Any) -> Any:
+    return get_op("cos")(x) if isinstance(x, _TRACED) else K.cos(x)
+
+
 #: a / b and a ** b: the kernels themselves (the operators, but for two Python floats), with no
 #: wrapper around them, since rules call them in every float backward
 divide = K.divide

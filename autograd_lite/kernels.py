@@ -4,7 +4,7 @@ Each kernel takes the fast `math` path for Python floats (so scalar graphs stay 
 and a numerically careful numpy path for arrays: no overflow warnings at inputs of +-1000.
 
 A Python float gives what numpy gives for a 0-d float64 array: where `math` or Python's own
-arithmetic would raise (log(0), sqrt(-1), 1/0, 0**-1, exp(1000)), the kernel returns numpy's
+arithmetic would raise (log(0), sqrt(-1), sin(inf), 1/0, 0**-1, exp(1000)), the kernel returns numpy's
 inf, nan or signed zero instead, silently. The normal case stays one `math` call: the
 exceptional one is handled in an ``except`` (free in CPython 3.11 until something raises).
 """
@@ -48,6 +48,22 @@ def sqrt(x):
 
 def tanh(x):
     return math.tanh(x) if type(x) is float else np.tanh(x)
+
+
+def _periodic(function, x: float) -> float:
+    """`function` (math.sin or math.cos) of a float; at ±inf, where math raises, numpy's nan."""
+    try:
+        return function(x)
+    except ValueError:
+        return math.nan
+
+
+def sin(x):
+    return _periodic(math.sin, x) if type(x) is float else np.sin(x)
+
+
+def cos(x):
+    return _periodic(math.cos, x) if type(x) is float else np.cos(x)
 
 
 def absolute(x):

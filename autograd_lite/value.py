@@ -132,7 +132,7 @@ class Value:
         self._grad = float(new) if type(self._data) is float else np.asarray(new, dtype=self._data.dtype)
 
     def zero_grad(self) -> None:
-        """Reset this Value's gradient to zero."""
+        """Drop this Value's gradient: it reads as zeros, and `has_grad` is False until the next backward."""
         self._grad = None
 
     @property
@@ -183,12 +183,40 @@ class Value:
 
     def item(self) -> float:
         """The single number this Value holds, as a Python float."""
+        return self._one_number("item")
+
+    def _one_number(self, where: str) -> float:
+        """The one number of a one-element Value (any shape: (), (1,), (1, 1)), or a ValueError naming `where`."""
         data = self._data
         if type(data) is float:
             return data
         if data.size != 1:
-            raise ValueError(f"item: only a Value with one element has an item, this one has shape {data.shape}")
+            raise ValueError(f"{where}: only a Value with one element converts to a number, this one has "
+                             f"{data.size} elements (shape {data.shape}); take one (v[i]) or reduce first "
+                             "(v.sum()), or convert the whole array: v.numpy(), v.tolist()")
         return float(data.item())
+
+    def tolist(self) -> float | list:
+        """The data as Python floats: a float, or nested lists of them (numpy's ``tolist``)."""
+        data = self._data
+        return data if type(data) is float else data.tolist()
+
+    def __float__(self) -> float:
+        return self._one_number("float()")
+
+    def __int__(self) -> int:
+        return int(self._one_number("int()"))  # towards zero, as int(float) does
+
+    def __round__(self, ndigits: int | None = None) -> int | float:
+        """``round(v)`` is an int and ``round(v, n)`` a float, as for Python floats (halves to even)."""
+        number = self._one_number("round()")
+        return round(number) if ndigits is None else round(number, ndigits)
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.2f}"`` formats the one number of a one-element Value; ``f"{v}"`` is ``repr(v)``."""
+        if not spec:
+            return repr(self)
+        return format(self._one_number("format()"), spec)
 
     def numpy(self) -> np.ndarray:
         """The data as a read-only ndarray: a view of a tensor Value's array, not a copy.
@@ -205,6 +233,41 @@ class Value:
         assigning its ``data`` gives it a new array of its own.
         """
         return leaf(self._data if type(self._data) is float else read_only(self._data))
+
+    def requires_grad_(self, requires_grad: bool = True) -> Value:
+        """Switch whether gradients are computed for this leaf; returns it (PyTorch's in-place form).
+
+        Only leaves: a computed Value requires grad exactly when one of its inputs does. The
+        graphs recorded before the switch keep what they recorded.
+        """
+        if self._op is not None:
+            raise RuntimeError(
+                f"requires_grad_: this Value was computed by op {self._op.name!r}, so it requires grad when its "
+                "inputs do; switch the inputs (leaves) instead, or cut it from the graph with v.detach()")
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad_: the flag must be True or False, got {requires_grad!r}")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # ----- copies: pickle, copy.deepcopy, copy.copy ------------------------------------------------
+    # A copy is a leaf holding the data (its own copy of an array), with requires_grad, label,
+    # scope and grad (if it has one): a graph node copies as a leaf, since ops are not data that
+    # pickles. It is a fresh Value: stamped now by this process's clock, with no snapshot, so a
+    # stamp or snapshot taken in another process (or another moment) can never raise a false
+    # DataChangedError. Held twice, a Value is copied once (pickle's and deepcopy's memo).
+    def __reduce__(self) -> tuple:
+        """What pickle stores: a leaf holding the data (see the note above)."""
+        return (_restored, (self._data, self.requires_grad, self.label, self.scope, self._grad))
+
+    def __deepcopy__(self, memo: dict) -> Value:
+        return self.__copy__()
+
+    def __copy__(self) -> Value:
+        """A leaf with a copy of the data (and grad): a shallow copy sharing the array would let
+        writes through one reach the other unseen by its change detection."""
+        data, grad = self._data, self._grad
+        return _restored(data if type(data) is float else data.copy(), self.requires_grad, self.label,
+                         self.scope, grad if type(grad) is not np.ndarray else grad.copy())
 
     def __bool__(self) -> bool:
         data = self._data
@@ -359,6 +422,12 @@ class Value:
     def tanh(self) -> Value:
         return _ops.tanh.unary(self)
 
+    def sin(self) -> Value:
+        return _ops.sin.unary(self)
+
+    def cos(self) -> Value:
+        return _ops.cos.unary(self)
+
     def sigmoid(self) -> Value:
         """g(z) = 1 / (1 + exp(-z)), the tutorial's equation 2; stable for large |z|."""
         return _ops.sigmoid.unary(self)
@@ -393,6 +462,61 @@ class Value:
     def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Value:
         return _ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
+    def var(self, axis: Axis = None, keepdims: bool = False, ddof: float = 0) -> Value:
+        """The variance over `axis`: the sum of squared deviations from the mean, over n - ddof.
+
+        ddof=0, numpy's default, divides by n (the population variance); PyTorch's default is
+        the sample variance, ``correction=1``: pass ddof=1 for it. Composed from mean, -, * and
+        sum, so its gradients, to any order, are theirs. n - ddof must be positive.
+        """
+        return self._variance("var", axis, keepdims, ddof)
+
+    def std(self, axis: Axis = None, keepdims: bool = False, ddof: float = 0) -> Value:
+        """The standard deviation, ``sqrt(var(axis, keepdims, ddof))``: ddof=0 is numpy's default,
+        PyTorch's is 1 (``correction``). Where the variance is 0 (all elements equal) its gradient
+        is 0, as PyTorch's."""
+        variance = self._variance("std", axis, keepdims, ddof)
+        zero = np.equal(variance._data, 0.0)
+        if not zero.any():
+            return variance.sqrt()
+        # sqrt'(0) is inf, and inf times var's zero gradient there is nan. sqrt(var + 1) - 1 where
+        # var = 0 (a constant mask) has the same value, 0, and the finite gradient var' / 2 = 0.
+        shift = float(zero) if type(variance._data) is float else zero.astype(variance.dtype)
+        return (variance + shift).sqrt() - shift
+
+    def _variance(self, where: str, axis: Axis, keepdims: bool, ddof: float) -> Value:
+        if isinstance(ddof, (bool, np.bool_)) or not isinstance(ddof, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{where}: ddof must be a number (0 for numpy's default, 1 for PyTorch's), got {ddof!r}")
+        axes = _ops.arguments.axes(axis, self.ndim, where)  # (the ops' own argument checks, named `where`)
+        keepdims = _ops.arguments.flag(keepdims, "keepdims", where)
+        shape = self.shape
+        count = 1
+        for i in range(len(shape)) if axes is None else axes:
+            count *= shape[i]
+        if count - ddof <= 0:
+            along = "" if axes is None else f" along axis {axes[0] if len(axes) == 1 else axes}"
+            raise ValueError(f"{where}: ddof={ddof} leaves no degrees of freedom: {count} element(s){along} of "
+                             f"shape {shape}, and the sum of squares is divided by n - ddof")
+        deviation = self - _ops.mean(self, axis=axes, keepdims=True)
+        return _ops.sum(deviation * deviation, axis=axes, keepdims=keepdims) / (count - ddof)
+
+    def argmax(self, axis: int | None = None) -> Any:
+        """Where the largest element is (numpy's ``argmax``: an integer, or integers over `axis`); no graph."""
+        return self._arg_extreme("argmax", np.argmax, axis)
+
+    def argmin(self, axis: int | None = None) -> Any:
+        """Where the smallest element is (numpy's ``argmin``: an integer, or integers over `axis`); no graph."""
+        return self._arg_extreme("argmin", np.argmin, axis)
+
+    def _arg_extreme(self, where: str, find: Any, axis: int | None) -> Any:
+        if axis is not None:
+            if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+                raise TypeError(f"{where}: axis must be None or an int, got {axis!r}")
+            _ops.arguments.axes(axis, self.ndim, where)  # out of range: refused by name
+        if self.size == 0:
+            raise ValueError(f"{where}: a Value with no elements (empty, shape {self.shape}) has no extreme")
+        return find(self._data, axis=axis)
+
     def softmax(self, axis: int | tuple[int, ...] = -1) -> Value:
         return _ops.softmax(self, axis=axis)
 
@@ -410,6 +534,55 @@ class Value:
     @property
     def T(self) -> Value:
         return _ops.transpose(self, axes=None)
+
+    @property
+    def mT(self) -> Value:
+        """The last two axes swapped (numpy's and PyTorch's ``mT``): a batch of matrices, transposed."""
+        n = self.ndim
+        if n < 2:
+            raise ValueError(f"mT: needs a Value with at least 2 dimensions, got shape {self.shape} (use .T "
+                             "or reshape to make a matrix)")
+        return _ops.transpose(self, axes=(*range(n - 2), n - 1, n - 2))
+
+    def flatten(self) -> Value:
+        """The data in one axis (``reshape(-1)``; a view when the memory allows, as numpy's reshape)."""
+        return _ops.reshape(self, shape=(-1,))
+
+    def squeeze(self, axis: Axis = None) -> Value:
+        """Drop axes of size 1: all of them, or those in `axis` (each must have size 1). A reshape."""
+        shape = self.shape
+        if axis is None:
+            dropped: tuple[int, ...] = tuple(i for i, n in enumerate(shape) if n == 1)
+        else:
+            dropped = _ops.arguments.axes(axis, len(shape), "squeeze")
+            for i in dropped:
+                if shape[i] != 1:
+                    raise ValueError(f"squeeze: axis {i} of shape {shape} has size {shape[i]}; only axes of size "
+                                     "1 can be squeezed (reshape changes the others)")
+        if type(self._data) is float:
+            return self  # a number has no axes to drop (and reshape would make it a 0-d array)
+        return _ops.reshape(self, shape=tuple(n for i, n in enumerate(shape) if i not in dropped))
+
+    def expand_dims(self, axis: int | tuple[int, ...]) -> Value:
+        """New axes of size 1 at `axis`, positions in the result (numpy's ``expand_dims``). A reshape."""
+        return self._with_new_axes(axis, "expand_dims")
+
+    def unsqueeze(self, axis: int) -> Value:
+        """A new axis of size 1 at position `axis` of the result (PyTorch's name; one axis). A reshape."""
+        if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"unsqueeze: axis must be an int, got {axis!r} (expand_dims takes a tuple)")
+        return self._with_new_axes(axis, "unsqueeze")
+
+    def _with_new_axes(self, axis: int | tuple[int, ...], where: str) -> Value:
+        shape = self.shape
+        ndim = len(shape) + (len(axis) if isinstance(axis, (tuple, list)) else 1)
+        try:
+            added = _ops.arguments.axes(axis, ndim, where)
+        except ValueError as error:  # out of range or repeated: the axes count in the result
+            raise ValueError(f"{error}: axes count in the result, shape {shape} with "
+                             f"{ndim - len(shape)} new axis/axes") from None
+        kept = iter(shape)
+        return _ops.reshape(self, shape=tuple(1 if i in added else next(kept) for i in range(ndim)))
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Value:
         return _ops.broadcast_to(self, shape=shape)
@@ -485,6 +658,16 @@ def leaf(data: float | np.ndarray, is_constant: bool = False, mode: Mode | None 
     return v
 
 
+def _restored(data: Any, requires_grad: bool, label: str | None, scope: str | None, grad: Any) -> Value:
+    """A fresh leaf from what `Value.__reduce__` stored (also the copy a deepcopy makes)."""
+    v = make(as_data(data, copy=False), None, None, None)
+    v.requires_grad = bool(requires_grad)
+    v.label = label
+    v.scope = scope
+    v._grad = None if grad is None else as_data(grad, copy=False)
+    return v
+
+
 def lift(x: Any, mode: Mode | None = None) -> Value:
     """A Value for an op's input: Values pass through; numbers and arrays become constants."""
     kind = type(x)
@@ -504,7 +687,9 @@ def lift(x: Any, mode: Mode | None = None) -> Value:
 # ----- the one late binding ----------------------------------------------------------------------------
 # Value's methods call the ops (operators, functions) and the engine (backward). Both are built on
 # Value — they import it — so this module cannot import them; autograd_lite/__init__.py hands them
-# over, once, as soon as both are loaded.
+# over, once, as soon as both are loaded. Methods composed of several ops (var, squeeze, argmax)
+# check their axes with the ops' own checks, `_ops.arguments` (autograd_lite/ops/arguments.py), so
+# they refuse a bad axis in the same words, under their own name.
 _ops: Any = None
 _engine: Any = None
 

@@ -1,4 +1,4 @@
-"""Elementwise functions: exp, log, sqrt, abs, tanh, sigmoid, relu, clip, and dtype casts.
+"""Elementwise functions: exp, log, sqrt, abs, tanh, sigmoid, sin, cos, relu, clip, and dtype casts.
 
 At kinks we follow PyTorch: relu'(0) = 0, abs'(0) = 0, and clip passes the gradient inside
 its closed bounds [low, high]. Masks (a comparison, a sign) are constants: no gradient flows
@@ -37,6 +37,15 @@ tanh = op("tanh", K.tanh,
 sigmoid = op("sigmoid", K.sigmoid,
              grads=lambda g, out, z: g * out * (1 - out),   # g'(z) = g(z)(1 - g(z)): tutorial, eq. 7
              domain=Domain(low=-5.0, high=5.0), symbol="σ", latex=r"\sigma")
+
+# Each is the other's derivative, so their rules (and every higher derivative) close on the pair.
+sin = op("sin", K.sin,
+         grads=lambda g, out, x: g * F.cos(x),        # sin' = cos
+         domain=Domain(), latex=r"\sin")
+
+cos = op("cos", K.cos,
+         grads=lambda g, out, x: -g * F.sin(x),       # cos' = -sin
+         domain=Domain(), latex=r"\cos")
 
 # relu's mask comes from its output (out > 0 exactly where z > 0): in an MLP's backward the next
 # layer's weight gradient has just read that output, so it is in cache, while z is not.

@@ -39,7 +39,7 @@ def test_every_op_has_a_test_domain():
 
 def test_the_list_holds_the_documented_primitives():
     expected = {"add", "sub", "mul", "div", "neg", "power", "matmul", "exp", "log", "sqrt", "abs", "tanh",
-                "sigmoid", "relu", "clip", "sum", "mean", "max", "min", "logsumexp", "softmax",
+                "sigmoid", "sin", "cos", "relu", "clip", "sum", "mean", "max", "min", "logsumexp", "softmax",
                 "log_softmax", "reshape", "transpose", "getitem", "broadcast_to", "sum_to", "index_add",
                 "maximum", "minimum", "where", "concatenate", "astype"}
     assert expected == set(OPS)

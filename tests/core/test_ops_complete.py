@@ -57,6 +57,8 @@ FORMS = {
     "abs": (lambda xs, p: abs(xs[0]), SAME),
     "tanh": (lambda xs, p: xs[0].tanh(), SAME),
     "sigmoid": (lambda xs, p: xs[0].sigmoid(), SAME),
+    "sin": (lambda xs, p: xs[0].sin(), SAME),
+    "cos": (lambda xs, p: xs[0].cos(), SAME),
     "relu": (lambda xs, p: xs[0].relu(), SAME),
     "clip": (lambda xs, p: xs[0].clip(p["low"], p["high"]), SAME),
     "astype": (lambda xs, p: xs[0].astype(p["dtype"]), lambda p, shapes: {"dtype": np.dtype(p["dtype"]).type}),

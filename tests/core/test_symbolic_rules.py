@@ -20,7 +20,7 @@ from autograd_lite.viz import draw_graph, explain
 
 #: the ops of scalar graphs: they take Python floats, and drawings and explain show their formulas
 SCALAR_OPS = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "sqrt", "abs", "tanh", "sigmoid",
-              "relu", "clip", "maximum", "minimum", "where"]
+              "sin", "cos", "relu", "clip", "maximum", "minimum", "where"]
 
 
 def _scalar_case(op, data):
