@@ -72,6 +72,8 @@ def _variadic(wrong):
 SHAPES = {
     "one input": (_unary, lambda op, xs: op(xs[0]), 0),
     "two inputs": (_binary, lambda op, xs: op(xs[0], xs[1]), 1),
+    "two inputs, the first wrong": (lambda wrong: ag.op("bad_first", lambda a, b: a + b, grads=_bad_at(0, wrong)[:2],
+                                                        register=False), lambda op, xs: op(xs[0], xs[1]), 0),
     "two inputs and params": (_binary_with_params, lambda op, xs: op(xs[0], xs[1], scale=2.0), 1),
     "three inputs": (_ternary, lambda op, xs: op(*xs), 2),
     "variadic": (_variadic, lambda op, xs: op(*xs), 1),
@@ -135,6 +137,18 @@ def test_a_python_float_for_a_0d_array_input_becomes_an_array_of_its_dtype(dtype
     assert type(gx) is np.ndarray and gx.shape == () and gx.dtype == dtype and gx == 3.0
     op(x).backward()
     assert type(x.grad) is np.ndarray and x.grad.shape == () and x.grad.dtype == dtype and x.grad == 3.0
+
+
+@pytest.mark.parametrize("argnum", [0, 1])
+def test_a_python_float_for_either_0d_input_of_a_two_input_op_becomes_an_array(argnum):
+    rules = [lambda g, out, a, b: g, lambda g, out, a, b: g]
+    rules[argnum] = lambda g, out, a, b: 3.0
+    op = ag.op("float_rule", lambda a, b: a + b, grads=tuple(rules), register=False)
+    a, b = Value(np.array(1.0)), Value(np.array(2.0))
+    op(a, b).backward()
+    for x in (a, b):
+        assert type(x.grad) is np.ndarray and x.grad.shape == ()
+    assert (a, b)[argnum].grad == 3.0
 
 
 def test_a_float_value_for_a_0d_array_input_becomes_a_0d_array_with_create_graph():

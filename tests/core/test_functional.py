@@ -65,6 +65,7 @@ def test_the_raw_readings_are_the_textbook_operations():
     np.testing.assert_array_equal(F.sum([1.0, 2.0, 3.5]), 6.5)
     np.testing.assert_array_equal(F.where(A3 > 0, A3, -A3), np.abs(A3))
     assert F.astype(A23, np.float32).dtype == np.float32
+    np.testing.assert_array_equal(F.astype(A23, np.float32), A23.astype(np.float32))
     np.testing.assert_array_equal(F.expand_reduced(np.array([1.0, 2.0]), (2, 3), (1,), False), [[1.0], [2.0]])
 
 
