@@ -124,11 +124,7 @@ def jacobian(f: Callable[..., Any], argnums: Argnums = 0, *, create_graph: bool 
     """
     def jacobian_f(*args: Any) -> Any:
         with _transform(create_graph) as record:
-            chosen = _argnums(argnums, len(args), "jacobian")
-            inputs = _inputs(args, chosen)
-            full = list(args)
-            for i, x in zip(chosen, inputs, strict=True):
-                full[i] = x
+            inputs, full = _arguments(args, argnums, "jacobian")
             result = f(*full)
             outs = [_output(out, "jacobian", scalar=False) for out in (result if type(result) is tuple else (result,))]
             jacobians = []
@@ -182,13 +178,9 @@ class _transform:
 def _value_and_grad(f: Callable[..., Any], args: tuple, argnums: Argnums, allow_unused: bool,
                     create_graph: bool, name: str) -> tuple[Any, Any]:
     with _transform(create_graph) as record:
-        chosen = _argnums(argnums, len(args), name)
-        inputs = _inputs(args, chosen)
-        full = list(args)
-        for i, x in zip(chosen, inputs, strict=True):
-            full[i] = x
+        inputs, full = _arguments(args, argnums, name)
         out = _output(f(*full), name, scalar=True)
-        grads = _pull(out, inputs, None, record, allow_unused, name, chosen)
+        grads = _pull(out, inputs, None, record, allow_unused, name, _argnums(argnums, len(args), name))
     return _result(out, record), _pick(tuple(_result(g, record) for g in grads), argnums)
 
 
@@ -246,17 +238,13 @@ def _assemble(parts: list[Any], out_shape: tuple, in_shape: tuple, record: bool,
         return parts[0]
     if record:
         stacked = stack(*[p if isinstance(p, Value) else Value(p, requires_grad=False) for p in parts])
-        stacked = stacked.reshape((*out_shape, *in_shape) if by_rows else (*in_shape, *out_shape))
-        if by_rows:
-            return stacked
-        n_in, n_out = len(in_shape), len(out_shape)
-        return stacked.transpose(tuple(range(n_in, n_in + n_out)) + tuple(range(n_in)))
-    stacked = np.stack([np.asarray(p, dtype=np.float64) if type(p) is float else p for p in parts])
+    else:
+        stacked = np.stack([np.asarray(p, dtype=np.float64) if type(p) is float else p for p in parts])
     if by_rows:
         return stacked.reshape((*out_shape, *in_shape))
-    stacked = stacked.reshape((*in_shape, *out_shape))
-    n_in, n_out = len(in_shape), len(out_shape)
-    return np.ascontiguousarray(stacked.transpose(tuple(range(n_in, n_in + n_out)) + tuple(range(n_in))))
+    n_in, n_out = len(in_shape), len(out_shape)  # columns: move the output's axes to the front
+    moved = stacked.reshape((*in_shape, *out_shape)).transpose(tuple(range(n_in, n_in + n_out)) + tuple(range(n_in)))
+    return moved if record else np.ascontiguousarray(moved)
 
 
 # ----- small helpers ---------------------------------------------------------------------------------------
@@ -274,6 +262,16 @@ def _argnums(argnums: Argnums, count: int, name: str) -> tuple[int, ...]:
     if len(set(normal)) != len(normal):
         raise ValueError(f"{name}: argnums={argnums!r} names an argument twice")
     return normal
+
+
+def _arguments(args: Sequence[Any], argnums: Argnums, name: str) -> tuple[list[Value], list[Any]]:
+    """The Values to differentiate (see `_inputs`) and the full argument list with them in place."""
+    chosen = _argnums(argnums, len(args), name)
+    inputs = _inputs(args, chosen)
+    full = list(args)
+    for i, x in zip(chosen, inputs, strict=True):
+        full[i] = x
+    return inputs, full
 
 
 def _inputs(args: Sequence[Any], chosen: Sequence[int]) -> list[Value]:
