@@ -76,6 +76,7 @@ class detect_anomaly(ModeChange):  # noqa: N801  (a context manager and decorato
 
     def __init__(self, check_forward: bool = False) -> None:
         self.check_forward = bool(check_forward)
+        self._tokens = []
 
     def changes(self, mode: Mode) -> Mode:
         return Mode(mode.grad_enabled, mode.scope, self)

@@ -27,13 +27,26 @@ class Mode:
     are the fastest attribute reads Python has.
     """
 
-    __slots__ = ("grad_enabled", "scope", "anomaly")
+    __slots__ = ("grad_enabled", "scope", "anomaly", "_derived")
 
     def __init__(self, grad_enabled: bool = True, scope: str | None = None, anomaly: Any = None) -> None:
         set_field = object.__setattr__
         set_field(self, "grad_enabled", grad_enabled)
         set_field(self, "scope", scope)
         set_field(self, "anomaly", anomaly)  # None, or the active `anomaly.detect_anomaly`
+        # The Modes made from this one by entering no_grad()/enable_grad() (key: the new
+        # grad_enabled) or a scope (key: its name). Entering the same change from the same mode
+        # makes the same Mode every time, and nn enters one scope per module call: finding it here
+        # costs a dict lookup instead of building a Mode (benchmarks/mlp_step's nn step pays for
+        # it). At most `_DERIVED_LIMIT` are kept, so names made up on the fly cannot grow it.
+        set_field(self, "_derived", {})
+
+    def remember(self, key: bool | str, mode: Mode) -> Mode:
+        """Remember `mode` as the one derived from this Mode under `key` (see `_derived`); return it."""
+        memo = self._derived
+        if len(memo) < _DERIVED_LIMIT:
+            memo[key] = mode
+        return mode
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a Mode is immutable: enter no_grad(), scope() or detect_anomaly() instead")
@@ -42,6 +55,7 @@ class Mode:
         return f"Mode(grad_enabled={self.grad_enabled}, scope={self.scope!r}, anomaly={self.anomaly!r})"
 
 
+_DERIVED_LIMIT = 64
 DEFAULT = Mode()  # recording, no scope, no anomaly detection
 _MODE: ContextVar[Mode] = ContextVar("autograd_lite.mode", default=DEFAULT)
 current = _MODE.get  # bound once: the hot path calls it on every op
@@ -55,13 +69,17 @@ class ModeChange:
     while it is created.
     """
 
+    # Slotted, as are the subclasses: one manager is made and entered per module call (a scope).
+    # `_tokens` holds the context variable's reset tokens, a stack since one manager may be
+    # entered again inside itself; each subclass's __init__ sets it to [].
+    __slots__ = ("_tokens",)
+
     def changes(self, mode: Mode) -> Mode:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
     def __enter__(self) -> Any:
-        tokens = self.__dict__.setdefault("_tokens", [])
         new = self.changes(current())
-        tokens.append(_MODE.set(new))
+        self._tokens.append(_MODE.set(new))
         return new
 
     def __exit__(self, *exc: object) -> None:
@@ -101,19 +119,26 @@ class ModeChange:
         """A new manager making the same change: a decorator enters one per call, since calls may
         nest, interleave (generators) or run in several threads at once."""
         new = copy.copy(self)
-        new.__dict__.pop("_tokens", None)
+        new._tokens = []
         return new
 
 
 class _GradMode(ModeChange):
+    __slots__ = ("enabled",)
+
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
+        self._tokens = []
 
     def changes(self, mode: Mode) -> Mode:
-        return Mode(self.enabled, mode.scope, mode.anomaly)
+        enabled = self.enabled
+        if mode.grad_enabled is enabled:
+            return mode
+        new = mode._derived.get(enabled)
+        return new if new is not None else mode.remember(enabled, Mode(enabled, mode.scope, mode.anomaly))
 
-    def __enter__(self) -> None:
-        super().__enter__()
+    def __enter__(self) -> None:  # ModeChange.__enter__ written out (one call fewer): None for `as`
+        self._tokens.append(_MODE.set(self.changes(current())))
 
 
 def no_grad(func: Callable | None = None) -> Any:
@@ -145,17 +170,27 @@ class scope(ModeChange):  # noqa: N801  (used like a function: ``with scope("lay
     ``nn`` modules use this so that the visualizer can group a layer's Values in one cluster.
     """
 
+    __slots__ = ("name",)
+
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"scope: name must be a non-empty string, got {name!r}")
         self.name = name
+        self._tokens = []
 
     def changes(self, mode: Mode) -> Mode:
-        outer = mode.scope
-        return Mode(mode.grad_enabled, self.name if outer is None else f"{outer}.{self.name}", mode.anomaly)
+        name = self.name
+        new = mode._derived.get(name)
+        if new is None:
+            outer = mode.scope
+            new = mode.remember(name, Mode(mode.grad_enabled, name if outer is None else f"{outer}.{name}",
+                                           mode.anomaly))
+        return new
 
-    def __enter__(self) -> str:
-        return super().__enter__().scope
+    def __enter__(self) -> str:  # ModeChange.__enter__ written out (one call fewer): the path for `as`
+        new = self.changes(current())
+        self._tokens.append(_MODE.set(new))
+        return new.scope
 
 
 def current_scope() -> str | None:

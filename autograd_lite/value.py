@@ -393,11 +393,14 @@ class Value:
                                  f"{np.shape(operand)} (make a new Value for data of another shape)")
             self._data = float(result)
         else:
-            try:
-                if old.flags.writeable:
-                    ufunc(old, operand, out=old, casting="same_kind")
-                else:  # memory shared read-only (detach, copy=False): the result goes to an array of its own
-                    self._data = ufunc(old, operand, out=np.empty_like(old), casting="same_kind")
+            try:  # (ufuncs cast to an `out` array "same_kind" by default: float32 data stays float32)
+                try:
+                    ufunc(old, operand, out=old)
+                except ValueError:
+                    if old.flags.writeable:
+                        raise
+                    # memory shared read-only (detach, copy=False): the result goes to an array of its own
+                    self._data = ufunc(old, operand, out=np.empty_like(old))
             except (ValueError, TypeError) as error:
                 raise ValueError(f"Value {symbol}: cannot update data of shape {old.shape} and dtype {old.dtype} "
                                  f"in place with an operand of shape {np.shape(operand)}: {error}") from None

@@ -1,8 +1,11 @@
 """Optimisers: SGD (with momentum and weight decay) and Adam; their schedules are in `schedules`.
 
-A step assigns each parameter a new array (one per parameter per step), never writing into the
-old one, which a graph or the caller may still hold. Parameters that are frozen
-(``requires_grad = False``) or that no backward reached since ``zero_grad`` are left as they are.
+A step updates each parameter in place, as PyTorch's optimisers do: ``with no_grad(): p -= step``,
+which stamps the parameter as written, so a graph recorded before the step refuses to
+differentiate instead of reading the new data (autograd_lite's `DataChangedError`). Arrays that
+view a parameter (``p.numpy()``, ``p.detach()``) see the new data; copy them
+(``p.numpy().copy()``) to keep the old. Parameters that are frozen (``requires_grad = False``) or
+that no backward reached since ``zero_grad`` are left as they are.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Value
+from autograd_lite import Value, no_grad
 
 from ..io import load_arrays, save_arrays
 from ..module import holds_float, zero_grads
@@ -50,6 +53,15 @@ class Optimizer:
         self.lr = float(lr)
         self.schedule = schedule
         self.steps = 0
+        self._scratch: list[Any] = [None] * len(self.params)
+
+    def _work_array(self, i: int, like: np.ndarray) -> np.ndarray:
+        """An array shaped like `like` for parameter i's step, kept from step to step, so that a
+        step allocates nothing (benchmarks/mlp_step's nn step pays for it)."""
+        work = self._scratch[i]
+        if work is None or work.shape != like.shape or work.dtype != like.dtype:
+            work = self._scratch[i] = np.empty_like(like)
+        return work
 
     @property
     def current_lr(self) -> float:
@@ -148,30 +160,29 @@ class SGD(Optimizer):
         lr, momentum, decay = self.current_lr, self.momentum, self.weight_decay
         velocity = self.velocity
         params = self.params
-        for i in self._to_update():
-            p = params[i]
-            grad = p.grad
-            if type(grad) is float:  # a float Value's gradient is a float
-                data = p.data
-                g = grad + decay * data if decay else grad
+        with no_grad():
+            for i in self._to_update():
+                p = params[i]
+                grad = p.grad
+                if type(grad) is float:  # a float Value's gradient is a float
+                    data = p.data
+                    g = grad + decay * data if decay else grad
+                    if momentum:
+                        v = velocity[i]
+                        g = velocity[i] = g if v is None else momentum * v + g
+                    p.data = data - lr * g
+                    continue
+                g = grad + decay * p.numpy() if decay else grad
                 if momentum:
                     v = velocity[i]
-                    g = velocity[i] = g if v is None else momentum * v + g
-                p.data = data - lr * g
-                continue
-            data = p.numpy()
-            g = grad + decay * data if decay else grad
-            if momentum:
-                v = velocity[i]
-                if v is None or v.dtype != data.dtype:
-                    v = velocity[i] = np.array(g, dtype=data.dtype, copy=True)
-                else:
-                    v *= momentum
-                    v += g
-                g = v
-            new = np.multiply(g, -lr, out=np.empty_like(data))   # θ − αg, computed as −αg + θ (the same bits)
-            new += data
-            p.data = new
+                    if v is None or v.dtype != p.dtype:
+                        v = velocity[i] = np.array(g, dtype=p.dtype, copy=True)
+                    else:
+                        v *= momentum
+                        v += g
+                    g = v
+                step = np.multiply(g, lr, out=self._work_array(i, grad))
+                p -= step  # θ ← θ − αg, in place (Value.__isub__)
         self.steps += 1
 
 
@@ -203,42 +214,41 @@ class Adam(Optimizer):
         lr, (b1, b2), eps, decay = self.current_lr, self.betas, self.eps, self.weight_decay
         updates = self.updates
         params = self.params
-        for i in self._to_update():
-            p = params[i]
-            t = updates[i] = updates[i] + 1
-            step_size = lr / (1 - b1 ** t)
-            root_correction = math.sqrt(1 - b2 ** t)
-            grad = p.grad
-            if type(grad) is float:  # a float Value's gradient is a float
-                data = p.data
+        with no_grad():
+            for i in self._to_update():
+                p = params[i]
+                t = updates[i] = updates[i] + 1
+                step_size = lr / (1 - b1 ** t)
+                root_correction = math.sqrt(1 - b2 ** t)
+                grad = p.grad
+                if type(grad) is float:  # a float Value's gradient is a float
+                    data = p.data
+                    if decay:
+                        grad = grad + decay * data
+                    m = self.m[i] = b1 * (self.m[i] or 0.0) + (1 - b1) * grad
+                    v = self.v[i] = b2 * (self.v[i] or 0.0) + (1 - b2) * grad * grad
+                    p.data = data - step_size * m / (math.sqrt(v) / root_correction + eps)
+                    continue
                 if decay:
-                    grad = grad + decay * data
-                m = self.m[i] = b1 * (self.m[i] or 0.0) + (1 - b1) * grad
-                v = self.v[i] = b2 * (self.v[i] or 0.0) + (1 - b2) * grad * grad
-                p.data = data - step_size * m / (math.sqrt(v) / root_correction + eps)
-                continue
-            data = p.numpy()
-            if decay:
-                grad = grad + decay * data
-            m, v = self.m[i], self.v[i]
-            if m is None or m.dtype != data.dtype:
-                m = self.m[i] = np.zeros_like(data)
-                v = self.v[i] = np.zeros_like(data)
-            new = np.empty_like(data)    # scratch first, then the parameter's new array
-            m *= b1
-            np.multiply(grad, 1 - b1, out=new)
-            m += new
-            v *= b2
-            np.multiply(grad, grad, out=new)
-            new *= 1 - b2
-            v += new
-            np.sqrt(v, out=new)          # √v̂ + ε = √v / √(1 − β2ᵗ) + ε
-            new /= root_correction
-            new += eps
-            np.divide(m, new, out=new)
-            new *= -step_size            # θ − step·m/(…), computed as −step·m/(…) + θ (the same bits)
-            new += data
-            p.data = new
+                    grad = grad + decay * p.numpy()
+                m, v = self.m[i], self.v[i]
+                if m is None or m.dtype != grad.dtype:
+                    m = self.m[i] = np.zeros_like(grad)
+                    v = self.v[i] = np.zeros_like(grad)
+                step = self._work_array(i, grad)
+                m *= b1
+                np.multiply(grad, 1 - b1, out=step)
+                m += step
+                v *= b2
+                np.multiply(grad, grad, out=step)
+                step *= 1 - b2
+                v += step
+                np.sqrt(v, out=step)          # √v̂ + ε = √v / √(1 − β2ᵗ) + ε
+                step /= root_correction
+                step += eps
+                np.divide(m, step, out=step)
+                step *= step_size
+                p -= step                     # θ ← θ − step·m̂/(√v̂ + ε), in place (Value.__isub__)
         self.steps += 1
 
     def state_dict(self) -> dict[str, np.ndarray]:

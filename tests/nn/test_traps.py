@@ -140,16 +140,22 @@ def test_adam_state_keeps_each_parameters_own_count(tmp_path):
 
 
 @pytest.mark.parametrize("make", OPTIMISERS.values(), ids=OPTIMISERS.keys())
-def test_a_step_replaces_arrays_and_never_writes_into_the_old_ones(make):
+def test_a_step_updates_in_place_and_a_graph_from_before_refuses_to_differentiate(make):
     W = Value(np.ones(4))
-    array = W.numpy()
+    array, kept = W.numpy(), W.numpy().copy()
     opt = make([W])
+    loss = None
     for _ in range(2):
         opt.zero_grad()
-        (W * W).sum().backward()
+        loss = (W * W).sum()
+        loss.backward()
         opt.step()
-    np.testing.assert_array_equal(array, np.ones(4))   # whoever holds the old array sees it unchanged
-    assert W.data is not array and np.all(W.data < 1)
+    assert np.shares_memory(W.numpy(), array)   # the same memory, moved on
+    np.testing.assert_array_equal(array, W.numpy())   # a view sees the new data (as in PyTorch)...
+    np.testing.assert_array_equal(kept, np.ones(4))   # ...a copy keeps the old
+    assert np.all(W.numpy() < 1)
+    with pytest.raises(al.DataChangedError, match=r"op 'mul'"):   # the graph saw W before the step
+        loss.backward()
 
 
 # ----- the same parameter twice -------------------------------------------------------------------
