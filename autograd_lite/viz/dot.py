@@ -1,7 +1,7 @@
 """Graphviz's `dot`, and a clear way out when it is missing: the Digraph that `draw_graph` returns.
 
 `ValueGraph` renders and shows inline in Jupyter like any ``graphviz.Digraph``, but a missing
-`dot` gives install instructions and keeps the DOT source.
+`dot` gives install instructions and keeps the DOT source (a notebook draws it in the browser instead).
 """
 
 from __future__ import annotations
@@ -52,7 +52,15 @@ class ValueGraph(graphviz.Digraph):
         try:
             return super()._repr_mimebundle_(include, exclude, **kwargs)
         except graphviz.ExecutableNotFound as error:  # show the hint and the source, not a traceback
-            return {"text/plain": f"{error}\n\n{self.source}"}
+            bundle = {"text/plain": f"{error}\n\n{self.source}"}
+            try:  # and the picture, laid out in the browser by Graphviz compiled to WebAssembly
+                from .explorer.dotless import wasm_html
+
+                note = f"Graphviz's `dot` program is not installed ({INSTALL_HINT} to render pictures in Python too)"
+                bundle["text/html"] = wasm_html(self.source, note)
+            except OSError:  # the packaged assets are missing: the text is all there is
+                pass
+            return bundle
 
 
 def pipe(graph: graphviz.Digraph, fmt: str) -> bytes:

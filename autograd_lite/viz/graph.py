@@ -87,7 +87,7 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
         step %= len(steps)
         order = True
     ids = {v: f"v{i}" for i, v in enumerate(nodes)}
-    boxes = _collapsed_scopes(nodes, collapse) if collapse else {}
+    boxes = collapsed_scopes(nodes, collapse) if collapse else {}
     drawn = {ids[v] if v not in boxes else boxes[v] for v in nodes}
     if len(drawn) > max_nodes:
         raise GraphTooLargeError(_too_large_message(nodes, len(drawn), max_nodes, collapse))
@@ -118,7 +118,7 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
     _draw_boxes(nodes, boxes, containers)
     containers.close()
 
-    sizes = _edge_sizes(steps) if grad_edges else {}
+    sizes = edge_sizes(steps) if grad_edges else {}
     drawn_edges: set[tuple[str, str]] = set()
     for v in nodes:
         if v.is_leaf:
@@ -275,7 +275,7 @@ def _edge_attrs(v: Value, argnum: int, parent: Value, locals_: tuple | None, pre
         attrs["label"] = _local_text(locals_[argnum], precision)
     size = sizes.get((v, argnum))
     if size is not None:
-        attrs.update(_size_style(size))
+        attrs.update(size_style(size))
     if frame is not None and v is frame.current.node:
         upstream = frame.current.upstream
         contribution = edge_derivatives(v, upstream)[argnum]
@@ -293,7 +293,7 @@ def _local_text(local: Any, precision: int) -> str:
     return f"∂ {shape_text(np.shape(local))}"
 
 
-def _edge_sizes(steps: list[Step]) -> dict[tuple[Value, int], float]:
+def edge_sizes(steps: list[Step]) -> dict[tuple[Value, int], float]:
     """|gradient| flowing along each edge: the contribution backward sends through it."""
     sizes: dict[tuple[Value, int], float] = {}
     for s in steps:
@@ -304,7 +304,8 @@ def _edge_sizes(steps: list[Step]) -> dict[tuple[Value, int], float]:
     return sizes
 
 
-def _size_style(size: float) -> dict[str, str]:
+def size_style(size: float) -> dict[str, str]:
+    """The width, colour and tooltip of an edge carrying a gradient of this size (`grad_edges`)."""
     if size == 0.0 or not math.isfinite(size):
         return {"penwidth": "0.6", "color": "#cccccc", "style": "dotted", "tooltip": f"|gradient| {size:.3g}"}
     t = (min(max(math.log10(size), -GRAD_DECADES), 0.0) + GRAD_DECADES) / GRAD_DECADES
@@ -345,7 +346,7 @@ def _prefixes(path: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def _collapsed_scopes(nodes: list[Value], collapse: Any) -> dict[Value, str]:
+def collapsed_scopes(nodes: list[Value], collapse: Any) -> dict[Value, str]:
     """For each Value inside a collapsed scope, the id of the box that stands for that scope."""
     paths = {v.scope for v in nodes if v.scope}
     if not paths:
@@ -453,7 +454,7 @@ def _too_large_message(nodes: list[Value], count: int, max_nodes: int, collapse:
     message = (f"draw_graph: this graph has {count} nodes, more than max_nodes={max_nodes}; dot cannot lay out "
                f"a graph this big readably (or quickly). To draw it anyway pass max_nodes={count} (or more)")
     if not collapse and any(v.scope for v in nodes):
-        boxes = _collapsed_scopes(nodes, True)
+        boxes = collapsed_scopes(nodes, True)
         collapsed = len({boxes.get(v, id(v)) for v in nodes})
         message += f"; or draw each innermost scope as one box with collapse=True ({collapsed} nodes)"
     return message + "; or draw a smaller part, passing an intermediate Value as the root."

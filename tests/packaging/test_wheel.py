@@ -1,4 +1,4 @@
-"""A built, non-editable wheel holds every module of both top-level packages.
+"""A built, non-editable wheel holds every module of both top-level packages, and the explorer's assets.
 
 setuptools' and hatchling's auto-discovery can silently drop packages in a flat layout with two
 top-level packages, and an editable install would hide it: so build a real wheel and look.
@@ -37,4 +37,14 @@ def test_the_wheel_contains_every_package_and_module(tmp_path):
     assert "autograd_lite/__init__.py" in modules
     missing = sorted(modules - names)
     assert not missing, f"the wheel lacks: {missing}"
-    assert not any(n.startswith(("tests/", "benchmarks/", "notebooks/")) for n in names)
+    assert not any(n.startswith(("tests/", "benchmarks/", "notebooks/", "scripts/")) for n in names)
+    static = ROOT / "autograd_lite" / "viz" / "explorer" / "static"
+    assets = {p.relative_to(ROOT).as_posix() for p in static.rglob("*") if p.is_file()}
+    assert {"autograd_lite/viz/explorer/static/explorer.js", "autograd_lite/viz/explorer/static/vendor/viz-global.js",
+            "autograd_lite/viz/explorer/static/vendor/katex.min.js",
+            "autograd_lite/viz/explorer/static/vendor/viz-js.LICENSE"} <= assets
+    lacking = sorted(assets - names)
+    assert not lacking, f"the wheel lacks the explorer's assets: {lacking}"
+    with zipfile.ZipFile(wheel) as archive:  # the vendored files arrive whole, not as placeholders
+        assert archive.read("autograd_lite/viz/explorer/static/vendor/viz-global.js") == \
+            (static / "vendor" / "viz-global.js").read_bytes()

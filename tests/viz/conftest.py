@@ -29,11 +29,11 @@ def build_sigmoid_unit(t1: float = 0.5, t2: float = -0.3, b: float = 0.1, x1: fl
                            equation_10=2 * (g - y) * (1 - g) * g)
 
 
-def build_network() -> SimpleNamespace:
-    """The 2-2-1 network of section 7 from scalar Values: h = g(ω1 h1 + ω2 h2 + c)."""
-    p = {name: Value(v, label=name) for name, v in
-         [("θ1", 0.5), ("θ2", -0.4), ("θ3", 0.3), ("θ4", 0.8), ("b1", 0.1), ("b2", -0.2),
-          ("ω1", 1.2), ("ω2", -0.7), ("c", 0.05)]}
+def build_network(**numbers: float) -> SimpleNamespace:
+    """The 2-2-1 network of section 7 from scalar Values: h = g(ω1 h1 + ω2 h2 + c) (`numbers` replace
+    parameters' values by label, e.g. ``build_network(θ1=2.5)``)."""
+    start = {"θ1": 0.5, "θ2": -0.4, "θ3": 0.3, "θ4": 0.8, "b1": 0.1, "b2": -0.2, "ω1": 1.2, "ω2": -0.7, "c": 0.05}
+    p = {name: Value(v, label=name) for name, v in (start | numbers).items()}
     x1, x2 = Value(1.0, requires_grad=False, label="x1"), Value(2.0, requires_grad=False, label="x2")
     y = Value(1.0, requires_grad=False, label="y")
     h1 = (p["θ1"] * x1 + p["θ2"] * x2 + p["b1"]).sigmoid()
@@ -45,6 +45,14 @@ def build_network() -> SimpleNamespace:
     J = (h - y) ** 2
     J.label = "J"
     return SimpleNamespace(J=J, h=h, h1=h1, h2=h2, x1=x1, x2=x2, y=y, params=p)
+
+
+@pytest.fixture
+def no_dot(monkeypatch, tmp_path):
+    """Simulate a machine without Graphviz: `dot` is not on the PATH."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
 
 
 @pytest.fixture
@@ -97,6 +105,12 @@ def random_scalar_graph(data, max_ops: int = 8) -> Value:
 def scalar_graph():
     """`random_scalar_graph`, as a fixture usable from @given tests (it holds no state)."""
     return random_scalar_graph
+
+
+@pytest.fixture(scope="session")
+def make_network():
+    """`build_network`, for tests that rebuild the network from other numbers."""
+    return build_network
 
 
 @pytest.fixture(scope="session")

@@ -38,14 +38,6 @@ def test_write_graph_writes_an_svg_and_says_where(unit, tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["net.svg"]  # no stray .gv
 
 
-@pytest.fixture
-def no_dot(monkeypatch, tmp_path):
-    """Simulate a machine without Graphviz: `dot` is not on the PATH."""
-    empty = tmp_path / "empty-bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-
-
 def test_missing_dot_gives_install_instructions_and_keeps_the_source(unit, no_dot):
     g = draw_graph(unit.J)
     with pytest.raises(DotNotFoundError) as info:
