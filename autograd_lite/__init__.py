@@ -12,7 +12,7 @@ use only what this file exports.
 
 from . import engine, func, functional, ops, symbols, value
 from .anomaly import AnomalyError, detect_anomaly
-from .engine import backward_order, chain_rule, grad, local_grads, topological_order
+from .engine import backward_order, chain_rule, grad, grad_is_current, local_grads, topological_order
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .modes import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .op import Domain, Op, get_op, op, registry
@@ -25,7 +25,7 @@ value.connect(ops, engine)  # the one late binding: Value's methods reach the op
 __all__ = [
     "AnomalyError", "DataChangedError", "Domain", "GradcheckError", "Op", "Value", "backward_order",
     "chain_rule", "concatenate", "current_scope", "detect_anomaly", "enable_grad", "func", "functional", "get_op",
-    "grad", "gradcheck", "is_grad_enabled", "local_grads", "maximum", "minimum", "no_grad",
+    "grad", "grad_is_current", "gradcheck", "is_grad_enabled", "local_grads", "maximum", "minimum", "no_grad",
     "numerical_grad", "op", "registry", "scope", "stack", "symbols", "topological_order", "where",
 ]
 __version__ = "0.1.0"

@@ -14,15 +14,20 @@ import numpy as np
 def as_data(data: Any, *, copy: bool = True, where: str = "Value") -> float | np.ndarray:
     """Turn user data into what a Value holds: a Python float, or a float ndarray.
 
-    Python numbers become floats; arrays (0-d included), numpy scalars and array-likes (objects
-    with ``__array__``: a pandas Series, a tensor) become float arrays (integers and booleans as
-    float64); anything else is refused with a message naming it. With `copy`, an array or an
-    array-like's array is copied (the Value must not share memory its owner may write into).
+    Python numbers become floats, and so do the numpy scalars that are numbers of the same kind:
+    ``np.float64`` (a subclass of float), numpy's integers and ``np.bool_`` — what indexing a
+    float64 or integer array gives, so a scalar graph built from data stays a scalar graph. Other
+    numpy float scalars (``np.float32``, ``np.float16``) keep their dtype as 0-d arrays; arrays (0-d
+    included) and array-likes (objects with ``__array__``: a pandas Series, a tensor) become float
+    arrays (integers and booleans as float64); anything else is refused with a message naming it.
+    With `copy`, an array or an array-like's array is copied (the Value must not share memory its owner may write into).
     """
     kind = type(data)
     if kind is float:
         return data
     if kind is int or kind is bool:
+        return float(data)
+    if isinstance(data, (float, int, np.integer, np.bool_)):  # np.float64, np.int64, ...: a Python float
         return float(data)
     if _is_value(data):  # its data (a copy of an array)
         data = data._data

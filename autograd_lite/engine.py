@@ -24,6 +24,7 @@ speed and checked against this loop.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ from .versions import CLOCK
 from .versions import check as check_unchanged
 
 _FINISHED = object()  # on the DFS stack: "the node below me has had all its inputs ordered"
+_BACKWARD_CALLS = itertools.count(1)  # one stamp per backward() call: which call filled each .grad
 
 
 def topological_order(root: Value, *, all_nodes: bool = False) -> list[Value]:
@@ -195,6 +197,7 @@ def backward(root: Value, grad: Any = None) -> None:
         order, get = topological_order(root), None
         with no_grad():
             fastpath.propagate(order, root, data_of(start), "backward")
+    root._root_stamp = stamp = next(_BACKWARD_CALLS)
     for node in order:
         g = node._acc if get is None else get(node)
         node._acc = None
@@ -202,6 +205,28 @@ def backward(root: Value, grad: Any = None) -> None:
             node._grad = g  # an intermediate's gradient is replaced
         elif g is not None:
             node._grad = add_grad(node._grad, g)  # a leaf's accumulates across calls
+            node._grad_stamp = stamp  # ...and remembers which call last added to it (grad_is_current)
+
+
+def grad_is_current(node: Value, root: Value) -> bool:
+    """True when ``node.grad`` is what the latest ``root.backward()`` stored: that call was the
+    last backward to write it (so it is ∂root/∂node; a leaf not zeroed in between also holds the
+    sums of earlier calls, as in PyTorch).
+
+    False when no backward from `root` has run, when a later backward from another root wrote
+    it (a parameter's grad left from a training step), or after ``zero_grad()``. Drawings use it
+    to show such a gradient as "not computed" instead of a number that belongs to another graph.
+    One case it cannot tell: a computed node shared by two graphs holds the grad of whichever
+    graph's backward ran last.
+    """
+    if node._grad is None:
+        return False
+    stamp = getattr(root, "_root_stamp", None)
+    if stamp is None:
+        return False
+    if node._op is not None:  # every backward that reaches a computed node replaces its grad: only leaves
+        return True           # carry a stamp (one store per leaf, none per computed node)
+    return getattr(node, "_grad_stamp", None) == stamp
 
 
 class UnusedInputError(ValueError):

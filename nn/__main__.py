@@ -33,11 +33,31 @@ def scalar_accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     return nn.accuracy(np.array([model(x).item() for x in X]), y)
 
 
+def teaching_example(model: nn.Module, X: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
+    """The training example whose smallest parameter gradient is largest at `model`'s current parameters.
+
+    A drawing on it shows every gradient at a readable size: on an example where a hidden unit is
+    saturated, some parameters' gradients are 1e-5 or less and the picture teaches nothing there.
+    """
+    from autograd_lite import Value
+
+    def smallest_gradient(x: np.ndarray, target: float) -> float:
+        model.zero_grad()
+        nn.squared_error(model([Value(float(v), requires_grad=False) for v in x]), target).backward()
+        smallest = min(abs(p.grad) for p in model.parameters())
+        model.zero_grad()
+        return smallest
+
+    best = max(range(len(X)), key=lambda i: smallest_gradient(X[i], float(y[i])))
+    return X[best].tolist(), float(y[best])
+
+
 def save_network_graph(model: nn.Module, example: list[float], target: float, path: str) -> None:
     """Draw J = (h(x) - y)² of `model` on one example, after backward, to an SVG (section 8).
 
-    Nodes are numbered in backward's visit order and edges carry their local derivatives. Without
-    graphviz's `dot` program the DOT source is written instead, with a hint on installing it.
+    Nodes are numbered in backward's visit order and edges carry their local derivatives; laid out
+    top to bottom without scope boxes, so it reads at its natural size. Without graphviz's `dot`
+    program the DOT source is written instead, with a hint on installing it.
     """
     from autograd_lite import Value
     from autograd_lite.viz import write_graph
@@ -47,9 +67,11 @@ def save_network_graph(model: nn.Module, example: list[float], target: float, pa
     loss.label = "J"
     model.zero_grad()
     loss.backward()
-    written, message = write_graph(loss, path, order=True, local_grads=True)
-    print(f"{message}\n  (J on x = {tuple(example)}, y = {target}: #k is backward's visit order, "
-          "edge labels the local derivatives ∂head/∂tail)")
+    written, message = write_graph(loss, path, order=True, local_grads=True, clusters=False, rankdir="TB")
+    smallest = min(abs(p.grad) for p in model.parameters())
+    print(f"{message}\n  (J on the training example x = {tuple(example)}, y = {target}, at the starting parameters: "
+          f"the first SGD step's gradients, the smallest {smallest:.2g}; #k is backward's visit order, edge labels the "
+          "local derivatives ∂head/∂tail)")
     model.zero_grad()
 
 
@@ -74,10 +96,11 @@ def susan() -> None:
     print(f"one sigmoid unit (a line): {scalar_accuracy(line, X, y):.0%} — no line separates her movies")
     # seed 2: the first of seeds 0, 1, 2 whose start leads to 100% (the objective is non-convex)
     net = nn.ScalarMLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=2)
+    # drawn before training: once trained, every example's J is near 0 and so are its gradients
+    save_network_graph(net, *teaching_example(net, X, y), "susan_network")
     train_scalar(net, X, y, lr=1.0, epochs=120, desc="susan, 2-2-1")
     print(f"2-2-1 network: {scalar_accuracy(net, X, y):.0%}")
     print("  " + ", ".join(f"{p.label} = {p.data:.2f}" for p in net.parameters()))
-    save_network_graph(net, [5.0, 5.0], 1.0, "susan_network")
 
 
 def digits() -> None:

@@ -76,6 +76,14 @@ class Explanation:
     def _repr_latex_(self) -> str:
         return self.latex
 
+    def __repr__(self) -> str:
+        paths = "factored" if self.factored else f"{self.path_count} path{'s' if self.path_count != 1 else ''}"
+        head = self.text.split(" ", 1)[0]
+        return f"<Explanation {head} = {format_number(self.value)} ({paths}): print() it for the derivation>"
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's plain text: the derivation itself
+        printer.text(self.text)
+
 
 def _fmt(x: float, precision: int) -> str:
     return format_number(x, precision)
@@ -229,24 +237,36 @@ def _route(path: ChainPath, names: Names) -> str:
     return " → ".join(steps)
 
 
-def _where(root: Value, on_path: list[Value], names: Names, precision: int) -> list[str]:
-    """The symbols the derivation uses, with their formulas and values, inputs first."""
-    shown: list[Value] = []
-    seen: set[Value] = set()
-    for v in on_path:
-        for u in (*v.parents, v):
-            if u not in seen and not u.is_constant:
-                seen.add(u)
-                shown.append(u)
-    lines = []
-    for u in shown:
-        if not names.named(u):
+def _where(root: Value, used: list[S.Expr], names: Names, precision: int) -> list[str]:
+    """A definition of every symbol the derivation writes, inputs first: each named Value in `used`
+    (or in the formulas that define those), with its formula and value, then each op symbol (σ)."""
+    by_name: dict[str, list[Value]] = {}
+    for v, e in names.symbol.items():
+        if e.kind == "sym":
+            by_name.setdefault(e.name, []).append(v)
+    shown: set[Value] = set()
+    ops: dict[str, str] = {}
+    stack = list(used)
+    while stack:
+        e = stack.pop()
+        if e.kind == "sym":
+            for v in by_name.get(e.name, []):
+                if v not in shown:
+                    shown.add(v)
+                    if v in names.formula:
+                        stack.append(names.formula[v])
             continue
+        if e.kind == "apply" and e.op.symbol and e.op.symbol != e.op.name:
+            ops.setdefault(e.op.symbol, e.op.name)
+        stack.extend(a for a in e.args if isinstance(a, S.Expr))
+    lines = []
+    for u in (v for v in names.symbol if v in shown):  # names.symbol holds the graph in topological order
         symbol = S.text(names.symbol[u])
         if u in names.formula:
             lines.append(f"{symbol} = {S.text(names.formula[u])} = {_fmt(float(u.item()), precision)}")
         else:
             lines.append(f"{symbol} = {_fmt(float(u.item()), precision)} ({node_kind(u)})")
+    lines += [f"{symbol} is the op {name!r}" for symbol, name in sorted(ops.items())]
     return lines
 
 
@@ -270,7 +290,8 @@ def _paths_text(title: str, root: Value, wrt: Value, paths: list[ChainPath], nam
         total += f"\n    = {numeric}"
     total += f"\n    = {_fmt(path_sum, precision)}   (backward computes {_fmt(value, precision)})"
     lines.append(total)
-    where = _where(root, on_path, names, precision)
+    used = [names.symbol[v] for v in on_path] + [f for p in paths for f in p.factors]
+    where = _where(root, used, names, precision)
     if where:
         lines += ["", "where " + where[0]] + ["      " + w for w in where[1:]]
     return "\n".join(lines)
@@ -333,7 +354,10 @@ def _factored(root: Value, wrt: Value, on_path: list[Value], reach: dict[Value, 
         lines.append(f"... {len(order) - MAX_EQUATIONS} more nodes are not written out: explain stops printing at "
                      f"{MAX_EQUATIONS} equations to stay readable; the sum continues the same way down to the end.")
     lines += ["", f"{title} = {_fmt(adjoint[wrt], precision)}   (backward computes {_fmt(value, precision)})"]
-    where = _where(root, on_path, names, precision)
+    written = order[1:MAX_EQUATIONS]  # the nodes whose equations were written out
+    used = [names.symbol[root]] + [names.symbol[n] for n in written] + [
+        names.local_derivative(c, argnum) for n in written for c, argnum in consumers.get(n, [])]
+    where = _where(root, used, names, precision)
     if where:
         lines += ["", "where " + where[0]] + ["      " + w for w in where[1:]]
     latex = "$$\\begin{aligned}" + r" \\ ".join(latex_rows) + "\\end{aligned}$$"

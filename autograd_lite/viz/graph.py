@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Value, backward_order, topological_order
+from autograd_lite import Value, backward_order, grad_is_current, topological_order
 from autograd_lite import functional as F
 from autograd_lite import symbols as S
 
@@ -34,6 +34,8 @@ STYLE = {
 GRAD_COLOUR = "#b03a2e"
 STEP_COLOUR = "#e8590c"
 DONE_COLOUR = "#999999"
+# a grad that no backward from the drawn root stored (none yet, or one left by another graph's backward)
+NOT_COMPUTED = "grad not computed"
 # grad_edges: |gradient| mapped on a log scale from 1e-6 (thin, pale) to >= 1 (thick, dark)
 GRAD_DECADES = 6
 # a collapsed scope's node name; graphviz reads "a:b" in an edge as node a, port b, so no colon here
@@ -107,7 +109,7 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
         if v in boxes:
             continue
         attrs = dict(STYLE[node_kind(v)])
-        label = _node_label(v, numbers.get(v), precision, frame)
+        label = _node_label(v, numbers.get(v), precision, frame, root)
         if v is root:
             attrs["penwidth"] = "2.2"
         if frame is not None:
@@ -143,7 +145,8 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
             graph.edge(tail, head, **attrs)
     if caption:
         shown = [v for v in nodes if v not in boxes]
-        graph.attr(label=_caption(shown, frame, grad_edges, local_grads, precision))
+        stale = frame is None and any(v.requires_grad and not grad_is_current(v, root) for v in shown)
+        graph.attr(label=_caption(shown, frame, grad_edges, local_grads, precision, stale))
     return graph
 
 
@@ -172,7 +175,7 @@ def _check_options(root: Any, precision: Any, rankdir: Any, max_nodes: Any) -> N
 
 
 # ----- node labels ---------------------------------------------------------------------------------
-def _node_label(v: Value, number: int | None, precision: int, frame: _Frame | None) -> str:
+def _node_label(v: Value, number: int | None, precision: int, frame: _Frame | None, root: Value) -> str:
     kind = node_kind(v)
     if kind == "constant":
         if is_scalar(F.raw(v)):
@@ -195,13 +198,15 @@ def _node_label(v: Value, number: int | None, precision: int, frame: _Frame | No
         rows.append(f'<font point-size="9" color="#555555">shape {escape(shape_text(v.shape))} {v.dtype}</font>')
     rows.append(f"data {escape(format_data(F.raw(v), precision))}")
     if v.requires_grad:
-        rows.append(_grad_row(v, precision, frame))
+        rows.append(_grad_row(v, precision, frame, root))
     cells = "".join(f"<tr><td>{row}</td></tr>" for row in rows)
     return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
 
 
-def _grad_row(v: Value, precision: int, frame: _Frame | None) -> str:
+def _grad_row(v: Value, precision: int, frame: _Frame | None, root: Value) -> str:
     if frame is None:
+        if not grad_is_current(v, root):  # no backward from `root` stored it: stale or never computed
+            return f'<font color="{DONE_COLOUR}"><i>{NOT_COMPUTED}</i></font>'
         return f'<font color="{GRAD_COLOUR}">grad {escape(format_data(v.grad, precision))}</font>'
     known = frame.grads.get(v)
     if known is None:
@@ -314,7 +319,8 @@ def size_style(size: float) -> dict[str, str]:
     return {"penwidth": f"{0.6 + 4.4 * t:.2f}", "color": f"#{rgb}", "tooltip": f"|gradient| {size:.3g}"}
 
 
-def _caption(nodes: list[Value], frame: _Frame | None, grad_edges: bool, local_grads: bool, precision: int) -> str:
+def _caption(nodes: list[Value], frame: _Frame | None, grad_edges: bool, local_grads: bool, precision: int,
+             stale: bool = False) -> str:
     kinds = {node_kind(v) for v in nodes}
     key = [text for kind, text in (("parameter", "yellow: parameters"), ("input", "blue: inputs"),
                                     ("result", "white: computed"), ("constant", "grey: constants"))
@@ -327,6 +333,9 @@ def _caption(nodes: list[Value], frame: _Frame | None, grad_edges: bool, local_g
     if grad_edges:
         lines.append(f"edge width and colour: |gradient| on a log scale, 1e-{GRAD_DECADES} (thin, pale) "
                      "to 1 or more (thick, dark)")
+    if stale:
+        lines.append(f"{NOT_COMPUTED}: no backward() from this root has filled it (a number left by another "
+                     "graph's backward, e.g. the last training step, is not shown); call backward() first")
     if frame is not None:
         lines.insert(0, _step_caption(frame.current, precision))
     return "".join(line + "\\l" for line in lines)

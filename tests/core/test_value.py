@@ -194,3 +194,31 @@ def test_reading_a_gradient_never_computed_gives_read_only_zeros_and_makes_no_gr
     assert w.grad[0] == 5.0
     w.zero_grad()
     assert not w.has_grad and Value(1.0).grad == 0.0
+
+
+@given(hnp.arrays(np.float64, (4, 2), elements=st.floats(-10, 10)), st.integers(0, 3), st.integers(0, 1))
+def test_a_number_indexed_from_a_float64_dataset_makes_a_scalar_graph(X, i, j):
+    # X[i, j] is an np.float64, a subclass of Python's float: it must not turn the graph into a tensor graph
+    x = Value(X[i, j], requires_grad=False)
+    w = Value(0.5)
+    h = (w * x + X[i, 1 - j]).sigmoid()
+    assert type(x.data) is float and x.data == float(X[i, j])
+    assert type(h.data) is float and h.shape == ()
+    h.backward()
+    assert type(w.grad) is float
+
+
+@given(st.integers(-1000, 1000))
+def test_numpy_integers_and_bools_are_held_as_python_floats(n):
+    for scalar in (np.int64(n), np.int32(n), np.uint16(abs(n)), np.bool_(n > 0)):
+        v = Value(scalar)
+        assert type(v.data) is float and v.data == float(scalar)
+
+
+def test_numpy_float32_scalars_and_0d_arrays_stay_arrays_with_their_dtype():
+    small = Value(np.float32(1.5))
+    assert type(small.data) is np.ndarray and small.dtype == np.float32 and small.shape == ()
+    assert type(Value(np.array(2.0)).data) is np.ndarray
+    # as a constant, an np.float64 is a Python number: it never changes an array's dtype
+    a = Value(np.ones(3, dtype=np.float32))
+    assert (a * np.float64(2.0)).dtype == np.float32 and (a + np.int64(1)).dtype == np.float32

@@ -25,6 +25,19 @@ def test_the_demo_walks_the_tutorial_and_writes_the_network_graph(tmp_path, dot_
     assert f"wrote the computation graph to {svg}" in out
     text = svg.read_text(encoding="utf-8")
     assert "<svg" in text and "θ1" in text and "ω2" in text and "#1" in text
+    # an example whose gradients teach something: a training example, no parameter's gradient below 1e-2
+    drawn = re.search(r"x = \(([\d.]+), ([\d.]+)\), y = ([01])\.0, .* the smallest ([\d.e-]+);", out)
+    assert drawn, out
+    import nn
+    X, y = nn.datasets.susan()
+    example = [float(drawn.group(1)), float(drawn.group(2))]
+    assert any(list(row) == example and label == int(drawn.group(3)) for row, label in zip(X, y, strict=True))
+    assert float(drawn.group(4)) >= 1e-2
+    number = r"(?:&#45;|-)?[\d.]+(?:e(?:&#45;|-)?\d+)?"   # graphviz writes a minus sign as &#45;
+    grads = [abs(float(g.replace("&#45;", "-"))) for g in re.findall(rf">grad ({number})<", text)]
+    assert len(grads) >= 9 and min(grads) >= 1e-3      # every node's gradient, not just the parameters'
+    width = float(re.search(r'<svg width="(\d+)pt"', text).group(1))
+    assert width <= 1000                               # fits a screen's width at its natural size
 
 
 def test_without_dot_the_demo_writes_the_dot_source_and_says_how_to_install_graphviz(tmp_path):

@@ -189,3 +189,68 @@ def test_explain_lists_paths_only_while_the_listing_stays_small():
     e = explain(out, wrt=x)
     assert e.factored and e.path_count == 1 and "12,000 local derivatives" in str(e)
     assert e.path_sum == pytest.approx(e.value, rel=1e-9, abs=1e-300)
+
+
+
+
+@given(finite, finite, finite, finite, finite, st.booleans())
+def test_every_symbol_the_derivation_writes_is_defined_under_where(t1, t2, b, x1, x2, labelled_inputs):
+    # numbers for inputs (02's movie ratings) or labelled inputs (12's x1, x2): θ2 appears in the formulas
+    # of nodes off θ1's path, and must still be defined
+    p1, p2, bias = Value(t1, label="θ1"), Value(t2, label="θ2"), Value(b, label="b")
+    if labelled_inputs:
+        in1, in2 = Value(x1, requires_grad=False, label="x1"), Value(x2, requires_grad=False, label="x2")
+    else:
+        in1, in2 = x1, x2
+    h = (p1 * in1 + p2 * in2 + bias).sigmoid()
+    h.label = "h"
+    J = (h - 1.0) ** 2
+    J.label = "J"
+    for wrt in (p1, p2, bias):
+        text = str(explain(J, wrt=wrt))
+        defined = {line.strip().removeprefix("where ").split(" ")[0] for line in text.split("\nwhere ")[1].splitlines()}
+        written = {name for name in ("θ1", "θ2", "b", "x1", "x2", "h", "J") if name in text.split("\nwhere ")[0]}
+        assert written <= defined, (written - defined, text)
+        assert ("σ" in defined) == ("σ(" in text)   # the op symbol too, wherever a formula uses it
+
+
+def test_the_factored_form_defines_its_symbols_too():
+    a = Value(0.3, label="a")
+    c = Value(0.7, label="c")
+    x = a
+    for _ in range(6):
+        x = x * c + x  # every level doubles the paths from the top down to a
+    x.label = "top"
+    text = str(explain(x, wrt=a, max_paths=4))
+    assert "backprop factors them" in text
+    defined = {line.strip().removeprefix("where ").split(" ")[0] for line in text.split("\nwhere ")[1].splitlines()}
+    assert {"a", "c", "top"} <= defined
+
+
+def test_latex_partials_keep_their_parentheses_and_plain_text_is_the_derivation():
+    t1, t2, bias = Value(0.5, label="θ1"), Value(-0.3, label="θ2"), Value(0.1, label="b")
+    x1, x2 = Value(4.5, label="x1", requires_grad=False), Value(4.0, label="x2", requires_grad=False)
+    h = (t1 * x1 + t2 * x2 + bias).tanh()
+    h.label = "h"
+    J = (h - 1.0) ** 2
+    e = explain(J, wrt=t1)
+    # a denominator that is a formula is wrapped: ∂h/∂(θ1 x1 + θ2 x2 + b), never ∂h/∂θ1 x1 + …
+    denominators = []
+    for piece in e.latex.split(r"}{\partial ")[1:]:
+        depth, end = 1, 0
+        while depth:
+            depth += {"{": 1, "}": -1}.get(piece[end], 0)
+            end += 1
+        denominators.append(piece[:end - 1])
+    assert r"\left(\theta_{1} \cdot x_{1} + \theta_{2} \cdot x_{2} + b\right)" in denominators
+    for body in denominators:
+        assert body.startswith(r"\left(") and body.endswith(r"\right)") or " " not in body, body
+    assert len(repr(e)) < 120 and "print()" in repr(e)   # no dataclass dump of Values and paths
+    printed = []
+
+    class Printer:
+        def text(self, t):
+            printed.append(t)
+
+    e._repr_pretty_(Printer(), False)  # what Jupyter shows as text/plain
+    assert printed == [e.text]
