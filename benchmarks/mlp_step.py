@@ -19,7 +19,7 @@ from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from autograd_lite import Value  # noqa: E402
+from autograd_lite import Value, no_grad  # noqa: E402
 
 from ._timing import calls_for, machine, table  # noqa: E402
 
@@ -113,8 +113,9 @@ class RawValueStep:
 
     def __call__(self) -> None:
         self.grads()
-        for p in self.params:
-            p.data -= LEARNING_RATE * p.grad
+        with no_grad():  # the update README recommends: in place, stamped, no copy of the parameter
+            for p in self.params:
+                p -= LEARNING_RATE * p.grad
 
 
 # ----- (c) autograd_lite through nn ---------------------------------------------------------------------
