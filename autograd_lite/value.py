@@ -37,10 +37,8 @@ class Value:
     # Parents live in slots, not in a tuple: a tuple per node would double the objects the
     # cyclic garbage collector tracks, and that collector is most of a big scalar graph's cost.
     # `_a` and `_b` are the first two inputs (None when absent); `_rest` a tuple of any more.
-    # `_grad_stamp` (which backward call last added to a leaf's grad) and `_root_stamp` (the latest
-    # backward called on this Value) stay unset until a backward writes them: see engine.grad_is_current.
     __slots__ = ("_data", "_grad", "_a", "_b", "_rest", "_op", "_params", "requires_grad", "label",
-                 "scope", "is_constant", "_acc", "_version", "_kept", "_grad_stamp", "_root_stamp", "__weakref__")
+                 "scope", "is_constant", "_acc", "_version", "_kept", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Value -> Value
 
     def __init__(self, data: Any, requires_grad: bool = True, label: str | None = None,
