@@ -2,11 +2,12 @@
 
 Scalar level for teaching (`Neuron`, `Layer`, `ScalarMLP`), tensor level for speed (`Linear`,
 `Sequential`, `MLP`), activations, losses, optimisers (`nn.optim`, schedules in
-`nn.optim.schedules`), gradient clipping (`nn.utils`), data, datasets and `fit`.
+`nn.optim.schedules`), gradient clipping (`nn.utils`), data, datasets, `fit`, and hyper-parameter
+search on Optuna (`nn.search`).
 Run ``python -m nn`` for a tour of the tutorial.
 """
 
-from . import datasets, diagnostics, init, optim, utils
+from . import datasets, diagnostics, init, optim, search, utils
 from .activations import (
     ACTIVATIONS,
     Identity,
@@ -35,13 +36,22 @@ from .module import Module
 from .optim import SGD, Adam, Optimizer
 from .scalar import Layer, Neuron, ScalarMLP
 from .torch_layout import from_torch_state_dict, to_torch_state_dict
-from .train import accuracy, evaluate, fit, grid_search, random_search
+from .train import accuracy, evaluate, fit
 
 __all__ = [
     "ACTIVATIONS", "MLP", "SGD", "Adam", "Dropout", "Identity", "Layer", "Linear", "Module", "Neuron",
     "Optimizer", "PReLU", "ReLU", "ScalarMLP", "Sequential", "Sigmoid", "Tanh", "accuracy", "batches",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "datasets", "diagnostics",
-    "evaluate", "fit", "from_torch_state_dict", "get_activation", "gradient_norms", "grid_search", "identity",
-    "init", "l2_penalty", "optim", "prelu", "random_search", "relu", "saturation", "sigmoid", "squared_error",
-    "tanh", "to_torch_state_dict", "train_val_split", "utils",
+    "evaluate", "fit", "from_torch_state_dict", "get_activation", "gradient_norms", "identity", "init",
+    "l2_penalty", "optim", "prelu", "relu", "saturation", "search", "sigmoid", "squared_error", "tanh",
+    "to_torch_state_dict", "train_val_split", "utils",
 ]
+
+_REPLACED = {"grid_search": "grid", "random_search": "random"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _REPLACED:
+        raise AttributeError(f"nn.{name} was replaced by nn.search.run(objective, space, method="
+                             f"{_REPLACED[name]!r}) (the README's 'Hyper-parameter search')")
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")

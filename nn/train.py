@@ -1,11 +1,10 @@
-"""Training helpers: `fit` (minibatch loop, progress bar, history, early stopping), evaluation,
-and a small hyper-parameter search (grid and random, scored on a validation set; section 10).
+"""Training helpers: `fit` (minibatch loop, progress bar, history, early stopping, reporting to a
+search's trial so that poor ones are pruned) and evaluation on held-out data (section 10).
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -60,7 +59,8 @@ def evaluate(model: Module, loss_fn: Callable, X: Any, y: Any, batch_size: int =
 def fit(model: Module, loss_fn: Callable, train: tuple[Any, Any], val: tuple[Any, Any] | None = None,
         optimizer: Optimizer | None = None, epochs: int = 10, batch_size: int = 32, shuffle: bool = True,
         seed: Seed = 0, early_stopping: int | None = None, restore_best: bool = True,
-        threshold: float | None = None, progress: bool = True) -> dict[str, list]:
+        threshold: float | None = None, progress: bool = True, trial: Any = None,
+        trial_metric: str | None = None) -> dict[str, list]:
     """Train `model` on `train` = (X, y) for `epochs` passes of minibatches; return the history.
 
     Each step: forward, ``loss_fn(output, targets)`` (its default reduction, normally the batch
@@ -73,6 +73,12 @@ def fit(model: Module, loss_fn: Callable, train: tuple[Any, Any], val: tuple[Any
     The history is a dict of lists, one entry per epoch: "epoch", "loss" (mean training loss),
     "accuracy" (training accuracy of the batches as they were trained on), "lr", and with `val`
     "val_loss", "val_accuracy"; plus "best_epoch" (a list of one int) when early stopping ran.
+
+    `trial` (an Optuna trial, as ``nn.search.run`` passes to its objective) makes each epoch
+    report its validation score to the trial, record the epochs run (user attribute "epochs"), and
+    stop with Optuna's ``TrialPruned`` when the trial's pruner says this run is doing worse than the
+    others. The score is `trial_metric`: by default "val_accuracy" when the study maximises and
+    "val_loss" when it minimises, so that it matches the score the objective returns.
     """
     X, y = (np.asarray(a) for a in train)
     if optimizer is None:
@@ -81,6 +87,8 @@ def fit(model: Module, loss_fn: Callable, train: tuple[Any, Any], val: tuple[Any
         threshold = 0.0 if loss_fn is binary_cross_entropy_with_logits else 0.5
     if early_stopping is not None and val is None:
         raise ValueError("fit: early_stopping needs a validation set (val=(X, y))")
+    if trial is not None:
+        trial_metric = _trial_metric(trial, trial_metric, val)
     rng = as_rng(seed)
     history: dict[str, list] = {"epoch": [], "loss": [], "accuracy": [], "lr": []}
     if val is not None:
@@ -117,6 +125,8 @@ def fit(model: Module, loss_fn: Callable, train: tuple[Any, Any], val: tuple[Any
                 if bar is not None:
                     bar.set_postfix(epoch=epoch, loss=f"{total / seen:.4f}", val_loss=f"{val_loss:.4f}",
                                     val_acc=f"{val_acc:.3f}")
+                if trial is not None:
+                    _report(trial, history[trial_metric][-1], epoch)
                 if early_stopping is not None:
                     if val_loss < best_loss:
                         best_loss, best_epoch, waited = val_loss, epoch, 0
@@ -144,42 +154,29 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, desc="fit", unit="step", leave=True, mininterval=0.2)
 
 
-# ----- hyper-parameter search (section 10) ---------------------------------------------------------
-def _trial(make: Callable[..., tuple[Module, Optimizer]], params: dict, loss_fn: Callable, train: tuple,
-           val: tuple, fit_kwargs: dict) -> dict[str, Any]:
-    model, optimizer = make(**params)
-    history = fit(model, loss_fn, train, val=val, optimizer=optimizer, progress=False, **fit_kwargs)
-    best = int(np.argmin(history["val_loss"]))
-    return {"params": params, "val_loss": history["val_loss"][best],
-            "val_accuracy": history["val_accuracy"][best], "history": history}
+def _trial_metric(trial: Any, metric: str | None, val: Any) -> str:
+    """Which validation score `fit` reports to a search's trial (see `fit`)."""
+    if val is None:
+        raise ValueError("fit: trial= reports the validation score after each epoch, so it needs val=(X, y)")
+    for method in ("report", "should_prune", "set_user_attr"):
+        if not callable(getattr(trial, method, None)):
+            raise TypeError(f"fit: trial= must be the Optuna trial a search passes to its objective "
+                            f"(with .{method}()), got {type(trial).__name__}")
+    if metric is None:
+        direction = getattr(getattr(getattr(trial, "study", None), "direction", None), "name", None)
+        if direction not in ("MAXIMIZE", "MINIMIZE"):
+            raise ValueError("fit: cannot tell whether the trial's study maximises or minimises: "
+                             "pass trial_metric='val_accuracy' or 'val_loss'")
+        metric = "val_accuracy" if direction == "MAXIMIZE" else "val_loss"
+    if metric not in ("val_accuracy", "val_loss"):
+        raise ValueError(f"fit: trial_metric must be 'val_accuracy' or 'val_loss', got {metric!r}")
+    return metric
 
 
-def grid_search(make: Callable[..., tuple[Module, Optimizer]], grid: Mapping[str, Sequence[Any]],
-                loss_fn: Callable, train: tuple, val: tuple, **fit_kwargs: Any) -> list[dict[str, Any]]:
-    """Try every combination of `grid` (name -> candidate values); best first by validation loss.
+def _report(trial: Any, score: float, epoch: int) -> None:
+    trial.report(score, epoch)
+    trial.set_user_attr("epochs", epoch)
+    if trial.should_prune():
+        import optuna  # only reached with an Optuna trial, so Optuna is installed
 
-    ``make(**params)`` builds a fresh ``(model, optimizer)``; each is trained with ``fit`` on
-    `train` and scored by its lowest validation loss. Each result holds "params", "val_loss",
-    "val_accuracy" (at that epoch) and the "history".
-    """
-    names = list(grid)
-    results = [_trial(make, dict(zip(names, combo, strict=True)), loss_fn, train, val, fit_kwargs)
-               for combo in itertools.product(*(grid[n] for n in names))]
-    return sorted(results, key=lambda r: r["val_loss"])
-
-
-def random_search(make: Callable[..., tuple[Module, Optimizer]], space: Mapping[str, Any], trials: int,
-                  loss_fn: Callable, train: tuple, val: tuple, seed: Seed = 0,
-                  **fit_kwargs: Any) -> list[dict[str, Any]]:
-    """Try `trials` random configurations; best first by validation loss (see `grid_search`).
-
-    Each entry of `space` is a sequence to pick from uniformly, or a function ``rng -> value``
-    (e.g. ``lambda rng: 10 ** rng.uniform(-3, -1)`` for a log-uniform learning rate).
-    """
-    rng = as_rng(seed)
-    results = []
-    for _ in range(trials):
-        params = {name: (choice(rng) if callable(choice) else choice[int(rng.integers(len(choice)))])
-                  for name, choice in space.items()}
-        results.append(_trial(make, params, loss_fn, train, val, fit_kwargs))
-    return sorted(results, key=lambda r: r["val_loss"])
+        raise optuna.TrialPruned(f"pruned after epoch {epoch}: validation score {score:.6g}")

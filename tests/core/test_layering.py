@@ -99,7 +99,7 @@ def _public_only(path: Path) -> None:
             f"{path}:{line} reaches inside autograd_lite ({tree_line.strip()}); use the public API"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "viz").rglob("*.py")) + sorted((REPO / "nn").glob("*.py")),
+@pytest.mark.parametrize("path", sorted((ROOT / "viz").rglob("*.py")) + sorted((REPO / "nn").rglob("*.py")),
                          ids=lambda p: str(p.relative_to(REPO)))
 def test_viz_and_nn_use_only_the_public_api(path):
     _public_only(path)

@@ -1,4 +1,7 @@
-"""fit, evaluate and the hyper-parameter searches: histories, early stopping, choosing the best."""
+"""fit and evaluate: histories, one-output targets, early stopping, dropout off for validation.
+
+(Hyper-parameter search, and fit reporting to its trials: tests/nn/test_search_*.py.)
+"""
 
 import numpy as np
 import pytest
@@ -59,27 +62,3 @@ def test_fit_turns_dropout_off_for_validation():
     assert model.training   # left in training mode
     model.eval()
     assert nn.evaluate(model, nn.cross_entropy, X, y)[0] == pytest.approx(history["val_loss"][-1])
-
-
-def _make(lr, hidden=4):
-    model = nn.MLP(2, [hidden, 2], seed=0)
-    return model, nn.SGD(model.parameters(), lr=lr)
-
-
-def test_grid_search_tries_every_combination_and_ranks_by_validation_loss():
-    X, y = _blobs()
-    results = nn.grid_search(_make, {"lr": [1e-4, 0.5], "hidden": [2, 8]}, nn.cross_entropy, (X, y), (X, y),
-                             epochs=3)
-    assert len(results) == 4
-    losses = [r["val_loss"] for r in results]
-    assert losses == sorted(losses)
-    assert results[0]["params"]["lr"] == 0.5 and results[-1]["params"]["lr"] == 1e-4
-
-
-def test_random_search_draws_from_lists_and_functions_reproducibly():
-    X, y = _blobs()
-    space = {"lr": lambda rng: 10 ** rng.uniform(-3, 0), "hidden": [2, 4, 8]}
-    a = nn.random_search(_make, space, 3, nn.cross_entropy, (X, y), (X, y), seed=1, epochs=1)
-    b = nn.random_search(_make, space, 3, nn.cross_entropy, (X, y), (X, y), seed=1, epochs=1)
-    assert [r["params"] for r in a] == [r["params"] for r in b]
-    assert all(1e-3 <= r["params"]["lr"] <= 1 and r["params"]["hidden"] in (2, 4, 8) for r in a)
