@@ -124,7 +124,7 @@ def fit(model: Module, loss_fn: Callable, train: tuple[Any, Any], val: tuple[Any
                 history["val_accuracy"].append(val_acc)
                 if bar is not None:
                     bar.set_postfix(epoch=epoch, loss=f"{total / seen:.4f}", val_loss=f"{val_loss:.4f}",
-                                    val_acc=f"{val_acc:.3f}")
+                                    val_acc=f"{val_acc:.3f}", refresh=False)
                 if trial is not None:
                     _report(trial, history[trial_metric][-1], epoch)
                 if early_stopping is not None:
@@ -147,11 +147,20 @@ def fit(model: Module, loss_fn: Callable, train: tuple[Any, Any], val: tuple[Any
 
 
 def _progress(total: int, enabled: bool) -> Any:
+    """A progress bar over `total` steps: live in a terminal or a notebook; in a log (output that is
+    not a terminal, e.g. CI or nohup) about ten lines in all, not one per redraw."""
     if not enabled:
         return None
-    from tqdm.auto import tqdm
+    import sys
 
-    return tqdm(total=total, desc="fit", unit="step", leave=True, mininterval=0.2)
+    from tqdm.auto import tqdm
+    from tqdm.std import tqdm as terminal_tqdm
+
+    is_terminal = getattr(sys.stderr, "isatty", lambda: False)()
+    if tqdm is not terminal_tqdm or is_terminal:  # a notebook widget, or a terminal: redraw freely
+        return tqdm(total=total, desc="fit", unit="step", leave=True, mininterval=0.2)
+    return terminal_tqdm(total=total, desc="fit", unit="step", leave=True, mininterval=0, maxinterval=float("inf"),
+                         miniters=max(1, total // 10))
 
 
 def _trial_metric(trial: Any, metric: str | None, val: Any) -> str:

@@ -62,3 +62,13 @@ def test_fit_turns_dropout_off_for_validation():
     assert model.training   # left in training mode
     model.eval()
     assert nn.evaluate(model, nn.cross_entropy, X, y)[0] == pytest.approx(history["val_loss"][-1])
+
+
+def test_fit_writes_a_few_progress_lines_to_a_log_not_one_per_step(capsys):
+    X, y = nn.datasets.moons(200, seed=0)
+    model = nn.MLP(2, [8, 2], seed=0)
+    nn.fit(model, nn.cross_entropy, (X, y), val=(X, y), epochs=30, batch_size=10)   # 600 steps
+    err = capsys.readouterr().err   # captured: not a terminal, as in CI or a nohup log
+    updates = err.count("\r") + err.count("\n")
+    assert "fit: 100%" in err and "600/600" in err   # the bar still says where training got to
+    assert 2 <= updates <= 25, f"{updates} progress updates for 600 steps"   # a terminal redraws ~5 per second
