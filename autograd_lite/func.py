@@ -114,7 +114,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], 
 
 
 def jacobian(f: Callable[..., Any], argnums: Argnums = 0, *, create_graph: bool = False) -> Callable[..., Any]:
-    """``jacobian(f)(*args)``: d f(*args) / d args[argnums], of shape ``out.shape + arg.shape``
+    """``jacobian(f)(*args)``: d ``f(*args)`` / d ``args[argnums]``, of shape ``out.shape + arg.shape``
     (a tuple of them when `argnums` is a tuple; and a tuple of those when f returns a tuple of
     Values, so that ``hessian(f, argnums=(0, 1))`` gives the blocks ((H00, H01), (H10, H11))).
 

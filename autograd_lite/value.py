@@ -432,7 +432,7 @@ class Value:
         return _ops.cos.unary(self)
 
     def sigmoid(self) -> Value:
-        """g(z) = 1 / (1 + exp(-z)), the tutorial's equation 2; stable for large |z|."""
+        """g(z) = 1 / (1 + exp(-z)), the tutorial's equation 2; stable for large ``|z|``."""
         return _ops.sigmoid.unary(self)
 
     def relu(self) -> Value:

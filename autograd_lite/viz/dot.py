@@ -33,6 +33,7 @@ class ValueGraph(graphviz.Digraph):
     """A ``graphviz.Digraph`` of Values whose rendering explains how to install `dot` when it is missing."""
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        """``graphviz.Digraph.pipe`` (the rendered bytes), raising `DotNotFoundError` when `dot` is missing."""
         try:
             return super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:
@@ -41,6 +42,7 @@ class ValueGraph(graphviz.Digraph):
             raise DotNotFoundError(self.source, "rendering the graph") from error
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
+        """``graphviz.Digraph.render`` (a file written), raising `DotNotFoundError` when `dot` is missing."""
         try:
             return super().render(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:

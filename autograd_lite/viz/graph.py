@@ -67,7 +67,7 @@ def draw_graph(root: Value, *, precision: int = 4, rankdir: str = "LR", order: b
       derivative's formula, read off the op's own rule (``h(1 - h)`` for a sigmoid h).
     - `step`: replay ``backward_steps(root)[step]``: that node is highlighted, its input edges show
       upstream × local = contribution, grads show what backward has accumulated so far.
-    - `grad_edges`: edge width and colour grow with |gradient| on a log scale (vanishing
+    - `grad_edges`: edge width and colour grow with ``|gradient|`` on a log scale (vanishing
       gradients show as thin pale edges).
     - `clusters`: group Values by ``autograd_lite.scope`` path; `collapse` draws scopes as one box
       each: True for the innermost scopes, an int for scopes at that depth ("layers.0" is depth 2),

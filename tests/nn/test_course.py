@@ -88,3 +88,84 @@ def test_04_exercise_2_two_paths():
     assert course.check_04_exercise_2(2)
     wrong = course.check_04_exercise_2(4)
     assert not wrong and "1 × 2 × 1 = 2" in wrong.why
+
+
+def test_01_exercise_1_wants_the_table_right_and_gravity_moved():
+    assert course.check_01_exercise_1((2, 1.5, -10.25))             # the folded solution
+    unmoved = course.check_01_exercise_1((1, 1, -7))                 # the notebook's own unit
+    assert not unmoved and "Gravity still gets h = 0.269" in unmoved.why
+    broken_table = course.check_01_exercise_1((1, 1, -4))            # Gravity moves, but a movie flips too
+    assert not broken_table and "rated (1, 5) has y = 0 but h = 0.881" in broken_table.why
+
+
+def test_01_exercise_3_wants_the_boundary_and_theta1_over_4():
+    assert course.check_01_exercise_3(4.0, 0.25)
+    forgot_g_prime = course.check_01_exercise_3(4.0, 1.0)             # θ1 alone, without g'(0) = 1/4
+    assert not forgot_g_prime and "1 × 1/4 = 0.25" in forgot_g_prime.why
+    off_boundary = course.check_01_exercise_3(3.0, 0.25)
+    assert not off_boundary and "at m = 4" in off_boundary.why
+
+
+def test_05_exercise_1_blames_input_0_and_hides_where_a_equals_b():
+    assert course.check_05_exercise_1(0, (np.array([2.0]), np.array([2.0])))   # the folded solution's point
+    assert not course.check_05_exercise_1(1, (2.0, 2.0))
+    still_caught = course.check_05_exercise_1(0, ([1.0, 2.0], [1.0, 3.0]))
+    assert not still_caught and "at element 1 the wrong rule gives 2 where b = 3" in still_caught.why
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.floats(-6, 0))
+def test_05_exercise_2_measures_float16_errors_and_says_which_side_is_wrong(log10_eps):
+    assert course.check_05_exercise_2(0.08)                           # u^(1/3), the folded solution
+    verdict = course.check_05_exercise_2(10 ** log10_eps)
+    if not verdict:
+        assert "the float16 error is" in verdict.why and ("rounding" in verdict.why or "truncation" in verdict.why)
+    assert not course.check_05_exercise_2(1e-5)                       # float64's habit: rounding swamps it
+    assert "rounding (u/ε) dominates" in course.check_05_exercise_2(1e-5).why
+
+
+def test_08_exercise_2_two_to_the_k_pieces():
+    assert course.check_08_exercise_2(32)
+    wrong = course.check_08_exercise_2(31)                            # the shallow network's unit count
+    assert not wrong and "2^5 = 32" in wrong.why
+
+
+def test_09_exercise_3_one_sixth_and_a_forgotten_relu_half_is_named():
+    assert course.check_09_exercise_3(1 / 6)
+    linear_only = course.check_09_exercise_3(1 / 3)
+    assert not linear_only and "ReLU halves it again" in linear_only.why
+    assert not course.check_09_exercise_3(2.0)
+
+
+def test_10_exercise_3_weight_decay_is_twice_lambda_measured_on_a_step():
+    assert course.check_10_exercise_3(0.02, l2=0.01)
+    assert course.check_10_exercise_3(0.2, l2=0.1)
+    wrong = course.check_10_exercise_3(0.01, l2=0.01)                 # the factor 2 forgotten
+    assert not wrong and "differ by up to" in wrong.why and "2λθ" in wrong.why
+
+
+def ridge_solution(P, Y, lam):                                        # notebook 11's folded solution
+    return np.linalg.solve(P.T @ P + lam * np.eye(P.shape[1]), P.T @ Y)
+
+
+def test_11_exercise_2_accepts_the_closed_form_and_spots_plain_least_squares():
+    assert course.check_11_exercise_2(ridge_solution)
+    least_squares = course.check_11_exercise_2(lambda P, Y, lam: np.linalg.lstsq(P, Y, rcond=None)[0])
+    assert not least_squares and "without λI" in least_squares.why and "(40, 6)" in least_squares.why
+    transposed = course.check_11_exercise_2(lambda P, Y, lam: ridge_solution(P, Y, lam).T)
+    assert not transposed and "ω has shape (3, 6)" in transposed.why
+
+
+def test_12_exercise_1_accepts_hypot_and_names_swapped_rules():
+    import autograd_lite as al
+    from autograd_lite import Domain
+
+    hypot = al.op("hypot_course_test", forward=lambda a, b: np.sqrt(a * a + b * b),
+                  grads=(lambda g, out, a, b: g * a / out, lambda g, out, a, b: g * b / out),
+                  domain=Domain(shapes="broadcast", arity=2, low=0.5, high=3.0), register=False)
+    assert course.check_12_exercise_1(hypot)
+    swapped = al.op("hypot_swapped", forward=lambda a, b: np.sqrt(a * a + b * b),
+                    grads=(lambda g, out, a, b: g * b / out, lambda g, out, a, b: g * a / out), register=False)
+    verdict = course.check_12_exercise_1(swapped)
+    assert not verdict and "gradcheck: input 0" in verdict.why and "a/out" in verdict.why
+    assert not course.check_12_exercise_1(np.hypot) and "al.op" in course.check_12_exercise_1(np.hypot).why

@@ -10,11 +10,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-GUARD_SECONDS = 240  # a hang guard, far above the 60 s each notebook is written to need
 
 
 def test_the_course_has_twelve_numbered_notebooks_listed_in_its_readme():
@@ -41,14 +38,10 @@ def test_notebook_opens_with_goals_cites_the_tutorial_and_ends_with_exercises(pa
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_top_to_bottom(path, tmp_path):
-    nb = nbformat.read(path, as_version=4)
-    # the kernel talks over unix sockets in tmp_path, not TCP: two kernels started at once (xdist)
-    # can otherwise pick the same free port, and the second then waits forever
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
-    client = NotebookClient(nb, km=km, timeout=GUARD_SECONDS, startup_timeout=GUARD_SECONDS,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()  # raises CellExecutionError, naming the cell, when any cell fails
+def test_notebook_runs_top_to_bottom(path, executed_notebook):
+    # executed once per run, in a fresh kernel; the site build (tests/docs) reads the same copy.
+    # A failing cell raises CellExecutionError there, naming the cell.
+    nb = nbformat.read(executed_notebook(path), as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code"
               for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
