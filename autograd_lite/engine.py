@@ -25,7 +25,6 @@ speed and checked against this loop.
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -42,12 +41,6 @@ from .versions import check as check_unchanged
 
 _FINISHED = object()  # on the DFS stack: "the node below me has had all its inputs ordered"
 _BACKWARD_CALLS = itertools.count(1)  # one stamp per backward() call: which call filled each .grad
-# For `grad_is_current`: the latest backward called on each root, and the call that last added to
-# each leaf's grad. Weak dictionaries, not slots on Value: two more slots made every node of a 10^6-node
-# chain 16 bytes bigger and its backward ~10 % slower (benchmarks/deep_chain); a backward writes here
-# once for its root and once per leaf that receives a gradient, never per computed node.
-_ROOT_STAMPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_LEAF_STAMPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def topological_order(root: Value, *, all_nodes: bool = False) -> list[Value]:
@@ -204,8 +197,7 @@ def backward(root: Value, grad: Any = None) -> None:
         order, get = topological_order(root), None
         with no_grad():
             fastpath.propagate(order, root, data_of(start), "backward")
-    _ROOT_STAMPS[root] = stamp = next(_BACKWARD_CALLS)
-    stamps = _LEAF_STAMPS
+    root._stamp = stamp = next(_BACKWARD_CALLS)
     for node in order:
         g = node._acc if get is None else get(node)
         node._acc = None
@@ -213,7 +205,7 @@ def backward(root: Value, grad: Any = None) -> None:
             node._grad = g  # an intermediate's gradient is replaced
         elif g is not None:
             node._grad = add_grad(node._grad, g)  # a leaf's accumulates across calls
-            stamps[node] = stamp  # ...and remembers which call last added to it (grad_is_current)
+            node._stamp = stamp  # ...and remembers which call last added to it (grad_is_current)
 
 
 def grad_is_current(node: Value, root: Value) -> bool:
@@ -229,12 +221,12 @@ def grad_is_current(node: Value, root: Value) -> bool:
     """
     if node._grad is None:
         return False
-    stamp = _ROOT_STAMPS.get(root)
+    stamp = getattr(root, "_stamp", None)
     if stamp is None:
         return False
     if node._op is not None:  # every backward that reaches a computed node replaces its grad: only leaves
         return True           # carry a stamp
-    return _LEAF_STAMPS.get(node) == stamp
+    return getattr(node, "_stamp", None) == stamp
 
 
 class UnusedInputError(ValueError):
