@@ -79,7 +79,7 @@ class detect_anomaly(ModeChange):  # noqa: N801  (a context manager and decorato
         self._tokens = []
 
     def changes(self, mode: Mode) -> Mode:
-        return Mode(mode.grad_enabled, mode.scope, self)
+        return Mode(mode.grad_enabled, mode.scope, self, mode.tracing)
 
     def __enter__(self) -> detect_anomaly:
         super().__enter__()
@@ -134,6 +134,11 @@ def _element(data: Any, index: tuple[int, ...]) -> str:
     if type(data) is float:
         return repr(data)
     return f"{float(data[index])!r} at index {index} of shape {data.shape}"
+
+
+def user_site() -> Site | None:
+    """Where user code is running now: the innermost frame outside autograd_lite and nn (or None)."""
+    return _user_site()
 
 
 def _user_site() -> Site | None:

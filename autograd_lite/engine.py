@@ -189,7 +189,10 @@ def backward(root: Value, grad: Any = None) -> None:
             "backward: this Value does not require grad (its inputs have requires_grad=False, "
             "or it was computed under no_grad())"
         )
-    if current().anomaly is not None:  # the reference loop, checking every contribution
+    mode = current()
+    if mode.tracing is not None:  # inside autograd_lite.compile: the program does the backward itself
+        mode.tracing.refuse("backward()")
+    if mode.anomaly is not None:  # the reference loop, checking every contribution
         found = watched_chain_rule(root, grad, False, "backward")
         order, get = list(found), found.get
     else:
@@ -260,7 +263,10 @@ def grad(output: Value, inputs: Value | Sequence[Value], grad_output: Any = None
         if not allow_unused and inputs:
             _refuse_unused(inputs, 0)
         return tuple(_zeros_like(x, create_graph) for x in inputs)
-    if current().anomaly is not None:
+    mode = current()
+    if mode.tracing is not None:
+        mode.tracing.refuse("grad()")
+    if mode.anomaly is not None:
         found = watched_chain_rule(output, grad_output, create_graph, "grad")
     elif create_graph:
         with enable_grad():

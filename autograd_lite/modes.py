@@ -27,13 +27,15 @@ class Mode:
     are the fastest attribute reads Python has.
     """
 
-    __slots__ = ("grad_enabled", "scope", "anomaly", "_derived")
+    __slots__ = ("grad_enabled", "scope", "anomaly", "tracing", "_derived")
 
-    def __init__(self, grad_enabled: bool = True, scope: str | None = None, anomaly: Any = None) -> None:
+    def __init__(self, grad_enabled: bool = True, scope: str | None = None, anomaly: Any = None,
+                 tracing: Any = None) -> None:
         set_field = object.__setattr__
         set_field(self, "grad_enabled", grad_enabled)
         set_field(self, "scope", scope)
         set_field(self, "anomaly", anomaly)  # None, or the active `anomaly.detect_anomaly`
+        set_field(self, "tracing", tracing)  # None, or the `compiler.trace.Tracer` recording a call
         # The Modes made from this one by entering no_grad()/enable_grad() (key: the new
         # grad_enabled) or a scope (key: its name). Entering the same change from the same mode
         # makes the same Mode every time, and nn enters one scope per module call: finding it here
@@ -52,7 +54,8 @@ class Mode:
         raise AttributeError("a Mode is immutable: enter no_grad(), scope() or detect_anomaly() instead")
 
     def __repr__(self) -> str:
-        return f"Mode(grad_enabled={self.grad_enabled}, scope={self.scope!r}, anomaly={self.anomaly!r})"
+        return (f"Mode(grad_enabled={self.grad_enabled}, scope={self.scope!r}, anomaly={self.anomaly!r}, "
+                f"tracing={self.tracing!r})")
 
 
 _DERIVED_LIMIT = 64
@@ -132,10 +135,13 @@ class _GradMode(ModeChange):
 
     def changes(self, mode: Mode) -> Mode:
         enabled = self.enabled
+        if mode.tracing is not None and not enabled:
+            mode.tracing.refuse("no_grad()")  # what it computes would be frozen into the program
         if mode.grad_enabled is enabled:
             return mode
         new = mode._derived.get(enabled)
-        return new if new is not None else mode.remember(enabled, Mode(enabled, mode.scope, mode.anomaly))
+        return new if new is not None else mode.remember(enabled, Mode(enabled, mode.scope, mode.anomaly,
+                                                                       mode.tracing))
 
     def __enter__(self) -> None:  # ModeChange.__enter__ written out (one call fewer): None for `as`
         self._tokens.append(_MODE.set(self.changes(current())))
@@ -184,7 +190,7 @@ class scope(ModeChange):  # noqa: N801  (used like a function: ``with scope("lay
         if new is None:
             outer = mode.scope
             new = mode.remember(name, Mode(mode.grad_enabled, name if outer is None else f"{outer}.{name}",
-                                           mode.anomaly))
+                                           mode.anomaly, mode.tracing))
         return new
 
     def __enter__(self) -> str:  # ModeChange.__enter__ written out (one call fewer): the path for `as`

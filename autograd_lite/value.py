@@ -191,6 +191,9 @@ class Value:
 
     def _one_number(self, where: str) -> float:
         """The one number of a one-element Value (any shape: (), (1,), (1, 1)), or a ValueError naming `where`."""
+        tracing = current().tracing
+        if tracing is not None:
+            tracing.read(self, where)  # a number read while compiling: refused if it depends on data
         data = self._data
         if type(data) is float:
             return data
@@ -202,6 +205,9 @@ class Value:
 
     def tolist(self) -> float | list:
         """The data as Python floats: a float, or nested lists of them (numpy's ``tolist``)."""
+        tracing = current().tracing
+        if tracing is not None:
+            tracing.read(self, "tolist()")
         data = self._data
         return data if type(data) is float else data.tolist()
 
@@ -228,6 +234,9 @@ class Value:
         Read-only because graphs read this memory when they are differentiated; ``np.array(v.numpy())``
         is a copy to write into, ``v.data = new`` a change the graphs that saved `v` will notice.
         """
+        tracing = current().tracing
+        if tracing is not None:
+            tracing.read(self, "numpy()")
         return read_only(self._data)
 
     def detach(self) -> Value:
@@ -274,6 +283,9 @@ class Value:
                          self.scope, grad if type(grad) is not np.ndarray else grad.copy())
 
     def __bool__(self) -> bool:
+        tracing = current().tracing
+        if tracing is not None:
+            tracing.read(self, "bool()")
         data = self._data
         if type(data) is float:
             return data != 0.0
@@ -300,17 +312,35 @@ class Value:
         return f"Value({name}data={format_data(self._data)}{grad})"
 
     # ----- comparisons: on data, no gradient (numpy booleans: masks in rules) --------------------------
+    # While a function is compiled (`autograd_lite.compiler`) the tracer is told of each mask: used as
+    # where's condition it is computed again on every run, anything else is refused (it would be frozen).
     def __lt__(self, other: Any) -> Any:
-        return np.less(self._data, data_of(other))
+        mask = np.less(self._data, data_of(other))
+        tracing = current().tracing
+        if tracing is not None:
+            tracing.compared(self, other, "<", mask)
+        return mask
 
     def __le__(self, other: Any) -> Any:
-        return np.less_equal(self._data, data_of(other))
+        mask = np.less_equal(self._data, data_of(other))
+        tracing = current().tracing
+        if tracing is not None:
+            tracing.compared(self, other, "<=", mask)
+        return mask
 
     def __gt__(self, other: Any) -> Any:
-        return np.greater(self._data, data_of(other))
+        mask = np.greater(self._data, data_of(other))
+        tracing = current().tracing
+        if tracing is not None:
+            tracing.compared(self, other, ">", mask)
+        return mask
 
     def __ge__(self, other: Any) -> Any:
-        return np.greater_equal(self._data, data_of(other))
+        mask = np.greater_equal(self._data, data_of(other))
+        tracing = current().tracing
+        if tracing is not None:
+            tracing.compared(self, other, ">=", mask)
+        return mask
 
     __hash__ = object.__hash__
 

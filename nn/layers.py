@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import Value
+from autograd_lite.compiler import fresh
 
 from .activations import get_activation
 from .init import Seed, as_rng, linear_default, weight_init
@@ -150,12 +151,22 @@ class Dropout(Module):
             x = Value(x, requires_grad=False, copy=False)  # only read: no copy of an array
         if not self.training or self.p == 0.0:
             return x
-        scale = 1.0 / (1.0 - self.p)
-        if x.ndim == 0:  # a Python number keeps a float a float, and a 0-d array's dtype
-            return x * (scale if self._rng.random() >= self.p else 0.0)
-        mask = (self._rng.random(x.shape) >= self.p).astype(x.dtype)
-        mask *= scale  # a Python float keeps the mask in x's dtype
-        return x * mask
+        # The mask is drawn through `compiler.fresh`, so a compiled step draws a new one on every run.
+        return x * fresh(self._mask_drawer(x.shape, x.dtype))
+
+    def _mask_drawer(self, shape: tuple[int, ...], dtype: np.dtype) -> Callable[[], Any]:
+        """A function drawing one mask: 0 for a dropped unit, 1/(1 − p) for a kept one."""
+        rng = self._rng
+
+        def draw() -> Any:
+            scale = 1.0 / (1.0 - self.p)
+            if not shape:  # a Python number keeps a float a float, and a 0-d array's dtype
+                return scale if rng.random() >= self.p else 0.0
+            mask = (rng.random(shape) >= self.p).astype(dtype)
+            mask *= scale  # a Python float keeps the mask in x's dtype
+            return mask
+
+        return draw
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -18,6 +18,7 @@ from autograd_lite import Value
 from .io import load_arrays, save_arrays
 
 _CONTAINERS = (list, tuple, dict)
+_watch = al.compiler.watch
 
 
 def _held(module: Module, attribute: str, item: Any) -> Iterator[tuple[str, Value | Module]]:
@@ -127,6 +128,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        _watch(self, "training")  # while compiling: a program traced in one mode is not replayed in the other
         name = self._scope_name
         if name is None:
             return self.forward(*args, **kwargs)

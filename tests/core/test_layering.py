@@ -31,6 +31,7 @@ ALLOWED = {
     "fastpath": {"kernels", "versions"},
     "engine": {"anomaly", "data", "fastpath", "kernels", "modes", "value", "versions"},
     "func": {"engine", "modes", "ops", "value"},
+    "compiler": {"anomaly", "data", "engine", "functional", "kernels", "modes", "symbols", "value", "versions"},
     "gradcheck": {"data", "engine", "value"},
     "testing": {"engine", "gradcheck", "op", "value"},
     "__main__": {"__init__"},

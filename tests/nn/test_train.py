@@ -72,3 +72,35 @@ def test_fit_writes_a_few_progress_lines_to_a_log_not_one_per_step(capsys):
     updates = err.count("\r") + err.count("\n")
     assert "fit: 100%" in err and "600/600" in err   # the bar still says where training got to
     assert 2 <= updates <= 25, f"{updates} progress updates for 600 steps"   # a terminal redraws ~5 per second
+
+
+def test_fit_compiled_equals_eager_on_digits_with_the_same_seed():
+    """compile=True replays a traced step: the same losses (to 1e-9), accuracies and weights as eager."""
+    Xtr, ytr, Xte, yte = nn.datasets.digits(split=0.25, seed=0)
+
+    def train(compiled):
+        model = nn.Sequential(nn.Linear(64, 128, seed=1), nn.ReLU(), nn.Dropout(0.1, seed=2),
+                              nn.Linear(128, 64, seed=3), nn.ReLU(), nn.Linear(64, 10, seed=4))
+        optimizer = nn.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        history = nn.fit(model, nn.cross_entropy, (Xtr, ytr), val=(Xte, yte), optimizer=optimizer, epochs=4,
+                         batch_size=32, seed=5, progress=False, compile=compiled)
+        return history, model
+
+    eager, eager_model = train(False)
+    compiled, compiled_model = train(True)
+    np.testing.assert_allclose(compiled["loss"], eager["loss"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(compiled["val_loss"], eager["val_loss"], rtol=0, atol=1e-9)
+    assert compiled["val_accuracy"] == eager["val_accuracy"] and eager["val_accuracy"][-1] > 0.9
+    for p, q in zip(compiled_model.parameters(), eager_model.parameters(), strict=True):
+        np.testing.assert_allclose(p.numpy(), q.numpy(), rtol=0, atol=1e-9)
+
+
+def test_fit_compiled_with_logits_and_float_targets():
+    X, y = _blobs()
+    for loss, targets in ((nn.binary_cross_entropy_with_logits, y), (nn.squared_error, y.astype(float))):
+        runs = []
+        for compiled in (False, True):
+            model = nn.MLP(2, [8, 1], activation="prelu", seed=0)
+            runs.append(nn.fit(model, loss, (X, targets), epochs=3, batch_size=16, progress=False,
+                               compile=compiled)["loss"])
+        np.testing.assert_allclose(runs[1], runs[0], rtol=0, atol=1e-9)
