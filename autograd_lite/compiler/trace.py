@@ -95,6 +95,7 @@ class _Tracing(ModeChange):
 
     def __init__(self, tracer: Tracer) -> None:
         self.tracer = tracer
+        self._tokens = []  # every ModeChange sets its own stack of reset tokens (modes.ModeChange)
 
     def changes(self, mode: Mode) -> Mode:
         return Mode(True, mode.scope, None, self.tracer)
