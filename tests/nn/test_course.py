@@ -169,3 +169,86 @@ def test_12_exercise_1_accepts_hypot_and_names_swapped_rules():
     verdict = course.check_12_exercise_1(swapped)
     assert not verdict and "gradcheck: input 0" in verdict.why and "a/out" in verdict.why
     assert not course.check_12_exercise_1(np.hypot) and "al.op" in course.check_12_exercise_1(np.hypot).why
+
+
+def test_06_exercise_1_measures_saturation_and_spots_a_percentage_given_as_a_fraction():
+    import nn
+    model = nn.MLP(2, [16, 16, 1], activation="sigmoid", output_activation="sigmoid", init="xavier_uniform",
+                   seed=0)
+    X, y = nn.datasets.moons(n=300, noise=0.25, seed=0)
+    Xtr = nn.train_val_split(X, y, val_fraction=0.5, seed=0)[0]
+    measured = nn.saturation(model, Xtr)                              # the folded solution's print
+    assert course.check_06_exercise_1(measured) and course.check_06_exercise_1(measured["layers.1"])
+    percent = course.check_06_exercise_1(100 * measured["layers.1"])
+    assert not percent and "which is the percentage" in percent.why
+    from_the_plot = course.check_06_exercise_1(0.3)
+    assert not from_the_plot and "measures 0.00083" in from_the_plot.why
+
+
+def test_06_exercise_2_stops_50_epochs_after_the_minimum():
+    assert course.check_06_exercise_2(383, 0.94)                     # the folded solution's numbers
+    at_the_minimum = course.check_06_exercise_2(333, 0.94)
+    assert not at_the_minimum and "50 more epochs" in at_the_minimum.why and "stops at 383" in at_the_minimum.why
+    not_restored = course.check_06_exercise_2(383, 0.87)               # the accuracy after all 800 epochs
+    assert not not_restored and "weights of epoch 333 come back and score 94.00%" in not_restored.why
+
+
+def test_06_exercise_3_wants_the_largest_rate_not_the_best_one():
+    assert course.check_06_exercise_3(10 ** 1.5, factor=10)           # 31.6, printed as 32 or 31.6
+    assert course.check_06_exercise_3(32)
+    best_not_largest = course.check_06_exercise_3(10.0)
+    assert not best_not_largest and "the lowest J is not the largest rate" in best_not_largest.why
+    too_far = course.check_06_exercise_3(100.0)
+    assert not too_far and "J ends at 0.500, above 0.1" in too_far.why
+    wrong_factor = course.check_06_exercise_3(31.6, factor=2)
+    assert not wrong_factor and "the batch size" in wrong_factor.why
+    off_grid = course.check_06_exercise_3(50.0)
+    assert not off_grid and "not one of the sweep's rates" in off_grid.why
+
+
+def test_07_exercise_1_recomputes_the_three_accuracies_and_names_the_usual_slips():
+    assert course.check_07_exercise_1(0.96, 0.982, 0.658)             # the folded solution's numbers
+    assert course.check_07_exercise_1(96.4, 98.2, 65.8)               # in percent, another seed's linear run
+    on_training = course.check_07_exercise_1(0.96, 1.0, 0.658)
+    assert not on_training and "each its own nearest neighbour" in on_training.why
+    unshifted = course.check_07_exercise_1(0.96, 0.982, 0.982)
+    assert not unshifted and "that is the unshifted accuracy" in unshifted.why
+    undertrained = course.check_07_exercise_1(0.90, 0.982, 0.658)
+    assert not undertrained and "reaches 96.0%" in undertrained.why
+
+
+def _digits_mlp(X, y, epochs):
+    import nn
+    model = nn.MLP(64, [128, 10], seed=0)
+    nn.fit(model, nn.cross_entropy, (X, y), optimizer=nn.Adam(model.parameters(), lr=3e-3), epochs=epochs,
+           batch_size=64, progress=False)
+    return model
+
+
+def test_07_exercises_2_and_3_judge_a_trained_model():
+    import nn
+    from nn.course.notebook_07 import _shift
+    Xtr, ytr, Xte, yte = nn.datasets.digits(split=0.25, seed=0)
+    moves = [(1, 0), (-1, 0), (0, 1), (0, -1)]                        # exercise 2's folded solution
+    robust = _digits_mlp(np.concatenate([Xtr] + [_shift(Xtr, dx, dy) for dx, dy in moves]), np.tile(ytr, 5), 15)
+    verdict = course.check_07_exercise_2(robust)
+    assert verdict and "at 2 px right, never shown" in verdict.why
+    plain = _digits_mlp(Xtr, ytr, 15)                                 # never shown a shift
+    not_shifted = course.check_07_exercise_2(plain)
+    assert not not_shifted and "it has not learnt the shifts" in not_shifted.why
+
+    plain.eval()
+    predicted = plain(Xte).numpy().argmax(axis=1)
+    confusion = np.zeros((10, 10), dtype=int)
+    np.add.at(confusion, (yte, predicted), 1)
+    off = confusion - np.diag(np.diag(confusion))
+    i, j = (int(v) for v in np.unravel_index(off.argmax(), off.shape))   # exercise 3's folded solution
+    difference = Xtr[ytr == i].mean(axis=0) - Xtr[ytr == j].mean(axis=0)
+    assert course.check_07_exercise_3(plain, (i, j), difference)
+    d = int(np.diag(confusion).argmax())                              # argmax of the whole matrix: a diagonal cell
+    diagonal = course.check_07_exercise_3(plain, (d, d), difference)
+    assert not diagonal and "on the diagonal" in diagonal.why
+    flipped = course.check_07_exercise_3(plain, (i, j), -difference)
+    assert not flipped and "the sign is flipped" in flipped.why
+    test_means = Xte[yte == i].mean(axis=0) - Xte[yte == j].mean(axis=0)
+    assert "the test images' means" in course.check_07_exercise_3(plain, (i, j), test_means).why
