@@ -1,4 +1,5 @@
-"""Checks for notebook 01 (sections 2–3): a boundary that keeps the table and moves Gravity, and the steepest slope.
+"""Checks for notebook 01 (sections 2–3): a boundary that keeps the table and moves Gravity, g(−z) = 1 − g(z) and
+the swapped labels, and the steepest slope.
 
 The table and Gravity come from ``nn.datasets``; slopes are read off ``backward()``.
 """
@@ -41,6 +42,39 @@ def check_01_exercise_1(parameters: Any) -> Verdict:
                                         "same side as before: move the line past (3, 3)")
     return Verdict(exercise, True, f"all {len(y)} movies right and Gravity at h = {gravity:.3f} > 0.5: the table "
                                    "alone does not decide Gravity")
+
+
+def check_01_exercise_2(gap: Any, swapped: Any) -> Verdict:
+    """Notebook 01, exercise 2: the largest |g(−z) − (1 − g(z))| you measured, and the ``(θ1, θ2, b)`` that fits the
+    table with the labels 0 and 1 swapped, from the notebook's θ = (1, 1), b = −7. The algebra is yours: the check
+    judges the measured gap and that your parameters give h' = 1 − h on every movie."""
+    exercise = "01 exercise 2 (g(−z) = 1 − g(z) and swapped labels)"
+    if (missing := unanswered(exercise, None if gap is None or swapped is None else 0,
+                              "your measured gap and your (theta1, theta2, b)")) is not None:
+        return missing
+    z = np.linspace(-5, 5, 11)
+    measured = float(np.abs(Value(-z).sigmoid().data - (1 - Value(z).sigmoid().data)).max())
+    try:
+        gap = float(gap)
+        t1, t2, b = (float(p) for p in swapped)
+    except (TypeError, ValueError):
+        return Verdict(exercise, False, f"the answers are a number and three numbers (θ1, θ2, b); got {gap!r} and "
+                                        f"{swapped!r}")
+    if not abs(gap) <= 1e-12:
+        unlike = float(np.abs(Value(-z).sigmoid().data - Value(z).sigmoid().data).max())
+        hint = " (that is |g(−z) − g(z)|: compare with 1 − g(z))" if abs(gap - unlike) < 1e-6 else ""
+        return Verdict(exercise, False, f"you measured {gap:g}; on z = −5…5 the identity holds to rounding, "
+                                        f"{measured:.1g}{hint}")
+    X, y, _ = datasets.movies()
+    h = [sigmoid(_THETA_01[0] * x1 + _THETA_01[1] * x2 + _B_01) for x1, x2 in X]
+    flipped = [sigmoid(t1 * x1 + t2 * x2 + b) for x1, x2 in X]
+    for (x1, x2), hi, fi in zip(X, h, flipped, strict=True):
+        if not close(fi, 1 - hi, 1e-9):
+            return Verdict(exercise, False, f"for the movie rated ({x1:g}, {x2:g}) your parameters give {fi:.3f}, "
+                                            f"but 1 − h = {1 - hi:.3f}: flip the sign of all three, θ and b, so that "
+                                            "z becomes −z")
+    return Verdict(exercise, True, f"the identity holds to {measured:.1g}, and ({t1:g}, {t2:g}, {b:g}) gives 1 − h "
+                                   f"on all {len(y)} movies: −z in, 1 − g(z) out")
 
 
 def check_01_exercise_3(rating: Any, slope: Any) -> Verdict:

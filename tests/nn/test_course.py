@@ -252,3 +252,95 @@ def test_07_exercises_2_and_3_judge_a_trained_model():
     assert not flipped and "the sign is flipped" in flipped.why
     test_means = Xte[yte == i].mean(axis=0) - Xte[yte == j].mean(axis=0)
     assert "the test images' means" in course.check_07_exercise_3(plain, (i, j), test_means).why
+
+
+def test_01_exercise_2_wants_the_rounding_gap_and_all_three_signs_flipped():
+    assert course.check_01_exercise_2(1.1e-16, (-1, -1, 7))             # the folded solution
+    half_flipped = course.check_01_exercise_2(1.1e-16, (-1, -1, -7))
+    assert not half_flipped and "flip the sign of all three" in half_flipped.why
+    compared_with_g = course.check_01_exercise_2(0.986614298151430, (-1, -1, 7))
+    assert not compared_with_g and "that is |g(−z) − g(z)|" in compared_with_g.why
+
+
+def test_05_exercise_3_measures_the_float64_noise_at_gradchecks_eps():
+    assert course.check_05_exercise_3(1e-9)
+    exact = course.check_05_exercise_3(1e-16)
+    assert not exact and "dividing by ε magnifies it" in exact.why and "7.9e-10" in exact.why
+    assert not course.check_05_exercise_3(1e-5)                       # the tolerance itself, not the noise
+
+
+def test_05_exercise_4_replays_both_anomalies():
+    assert course.check_05_exercise_4("log", "log", float("nan"))
+    receiver = course.check_05_exercise_4("log", "relu", float("nan"))
+    assert not receiver and "which only receives it" in receiver.why
+    infinite = course.check_05_exercise_4("log", "log", float("inf"))
+    assert not infinite and "inf × 0 = nan" in infinite.why
+
+
+def test_08_exercise_1_wants_one_hidden_layer_of_a_quarter_the_connections():
+    import nn
+    from nn.course.notebook_08 import _two_spirals
+    X, y = _two_spirals(1000, seed=0)
+    model = nn.MLP(2, [144, 2], activation="relu", seed=0)
+    nn.fit(model, nn.cross_entropy, (X, y), optimizer=nn.Adam(model.parameters(), lr=1e-2), epochs=5,
+           batch_size=100, seed=0, progress=False)
+    model.eval()
+    from autograd_lite import no_grad
+    with no_grad():
+        held_out = nn.accuracy(model(_two_spirals(1000, seed=1)[0]), _two_spirals(1000, seed=1)[1])
+        on_training = nn.accuracy(model(X), y)
+    assert course.check_08_exercise_1(model, held_out, 576)
+    too_wide = course.check_08_exercise_1(nn.MLP(2, [576, 2], seed=0), held_out, 576)
+    assert not too_wide and "576 ÷ 4 = 144" in too_wide.why
+    if abs(on_training - held_out) > 0.01:
+        training = course.check_08_exercise_1(model, on_training, 576)
+        assert not training and "training spirals" in training.why
+
+
+def test_08_exercise_3_three_pieces_for_a_width_1_chain():
+    assert course.check_08_exercise_3(3)
+    folding = course.check_08_exercise_3(32)
+    assert not folding and "2^k, the folding network's count" in folding.why and "3 the most found" in folding.why
+    assert "flat parts merge" in course.check_08_exercise_3(6).why
+
+
+def test_09_exercises_1_and_2_recompute_the_chain_and_the_norms():
+    assert course.check_09_exercise_1([1, 2, 3])
+    switched_off = course.check_09_exercise_1([1, 2])
+    assert not switched_off and "the weight of neuron 3 gets 0 too" in switched_off.why
+    assert "counted from the output" in course.check_09_exercise_1([4, 5, 6]).why
+    assert course.check_09_exercise_2(1.55)
+    sigmoid_spread = course.check_09_exercise_2(2751)
+    assert not sigmoid_spread and "the sigmoid's spread" in sigmoid_spread.why
+
+
+def test_12_exercises_2_and_3_check_rules_and_domains():
+    import autograd_lite as al
+    from autograd_lite import Domain
+    from autograd_lite import functional as F
+
+    def softsign(domain):
+        return al.op("softsign_course_test", forward=lambda x: x / (1 + np.abs(x)),
+                     grads=lambda g, out, x: g / ((1 + abs(x)) * (1 + abs(x))), domain=domain, register=False)
+
+    assert course.check_12_exercise_2(softsign(Domain(low=-4.0, high=4.0, avoid=(0.0,))))
+    near_zero = course.check_12_exercise_2(softsign(Domain(low=-4.0, high=4.0)))
+    assert not near_zero and "add avoid=(0.0,)" in near_zero.why
+
+    def rule_x(g, out, x, beta):
+        s = F.sigmoid(beta * x)
+        return g * (s + beta * out * (1 - s))
+
+    def rule_beta(g, out, x, beta):
+        return g * x * out * (1 - F.sigmoid(beta * x))
+
+    def forgot_x(g, out, x, beta):                                     # ∂/∂β without its factor x
+        return g * out * (1 - F.sigmoid(beta * x))
+
+    def swish(rules):
+        return al.op("swish_beta_course_test", forward=lambda x, beta: x * F.sigmoid(beta * x), grads=rules,
+                     domain=Domain(shapes="broadcast", arity=2), register=False)
+
+    assert course.check_12_exercise_3(swish((rule_x, rule_beta)))
+    wrong = course.check_12_exercise_3(swish((rule_x, forgot_x)))
+    assert not wrong and "gradcheck: input 1" in wrong.why and "a scalar β" in wrong.why
