@@ -13,17 +13,17 @@ from .notebook_06 import check_06_exercise_1, check_06_exercise_2, check_06_exer
 from .notebook_07 import check_07_exercise_1, check_07_exercise_2, check_07_exercise_3
 from .notebook_08 import check_08_exercise_1, check_08_exercise_2, check_08_exercise_3
 from .notebook_09 import check_09_exercise_1, check_09_exercise_2, check_09_exercise_3
-from .notebook_10 import check_10_exercise_3
-from .notebook_11 import check_11_exercise_2
+from .notebook_10 import check_10_exercise_1, check_10_exercise_2, check_10_exercise_3
+from .notebook_11 import check_11_exercise_1, check_11_exercise_2, check_11_exercise_3
 from .notebook_12 import check_12_exercise_1, check_12_exercise_2, check_12_exercise_3
 from .verdict import RELATIVE_TOLERANCE, Verdict
 
 __all__ = [
-    "RELATIVE_TOLERANCE", "Verdict",
-    "check_01_exercise_1", "check_01_exercise_3", "check_02_exercise_1", "check_02_exercise_3", "check_03_exercise_2",
-    "check_04_exercise_1", "check_04_exercise_2", "check_05_exercise_1", "check_05_exercise_2", "check_06_exercise_1",
+    "RELATIVE_TOLERANCE", "Verdict", "check_01_exercise_1", "check_01_exercise_2", "check_01_exercise_3",
+    "check_02_exercise_1", "check_02_exercise_3", "check_03_exercise_2", "check_04_exercise_1", "check_04_exercise_2",
+    "check_05_exercise_1", "check_05_exercise_2", "check_05_exercise_3", "check_05_exercise_4", "check_06_exercise_1",
     "check_06_exercise_2", "check_06_exercise_3", "check_07_exercise_1", "check_07_exercise_2", "check_07_exercise_3",
-    "check_08_exercise_2", "check_01_exercise_2", "check_05_exercise_3", "check_05_exercise_4", "check_08_exercise_1",
-    "check_08_exercise_3", "check_09_exercise_1", "check_09_exercise_2", "check_12_exercise_2", "check_12_exercise_3",
-    "check_09_exercise_3", "check_10_exercise_3", "check_11_exercise_2", "check_12_exercise_1",
+    "check_08_exercise_1", "check_08_exercise_2", "check_08_exercise_3", "check_09_exercise_1", "check_09_exercise_2",
+    "check_09_exercise_3", "check_10_exercise_1", "check_10_exercise_2", "check_10_exercise_3", "check_11_exercise_1",
+    "check_11_exercise_2", "check_11_exercise_3", "check_12_exercise_1", "check_12_exercise_2", "check_12_exercise_3",
 ]

@@ -17,7 +17,7 @@ from ..layers import Linear
 from ..losses import cross_entropy
 from ..optim import Adam
 from ..train import accuracy, fit
-from .verdict import Verdict, unanswered
+from .verdict import Verdict, fraction, unanswered
 
 #: the shifts at which the augmented network is judged: the four it was shown, one pixel each way
 _SHOWN = ((1, 0), (-1, 0), (0, 1), (0, -1))
@@ -42,11 +42,6 @@ def _nearest_labels(X: np.ndarray, Xtr: np.ndarray, ytr: np.ndarray) -> np.ndarr
     return ytr[squared.argmin(axis=1)]
 
 
-def _fraction(value: Any) -> float:
-    value = float(value)
-    return value / 100 if value > 1 else value
-
-
 def check_07_exercise_1(linear_accuracy: Any, nearest_accuracy: Any, shifted_nearest_accuracy: Any) -> Verdict:
     """Notebook 07, exercise 1: held-out accuracies of a linear softmax classifier, of 1-nearest-neighbour, and of
     1-nearest-neighbour on the test digits shifted one pixel right. What they say about linearity is yours to explain.
@@ -57,7 +52,7 @@ def check_07_exercise_1(linear_accuracy: Any, nearest_accuracy: Any, shifted_nea
                               "your three accuracies")) is not None:
         return missing
     try:
-        linear_accuracy, nearest_accuracy, shifted_nearest_accuracy = (_fraction(a) for a in answers)
+        linear_accuracy, nearest_accuracy, shifted_nearest_accuracy = (fraction(a) for a in answers)
     except (TypeError, ValueError):
         return Verdict(exercise, False, f"the answers are three accuracies; got {answers!r}")
     Xtr, ytr, Xte, yte = _digits()

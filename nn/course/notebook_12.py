@@ -43,7 +43,7 @@ def check_12_exercise_1(hypot: Any) -> Verdict:
                                    "of shapes, broadcasting included")
 
 
-def _gradcheck_verdict(exercise: str, op: Any, f: Any, cases: list, rules: str) -> Verdict | None:
+def _gradcheck_verdict(exercise: str, f: Any, cases: list, rules: str) -> Verdict | None:
     """The first case where gradcheck of `f` fails or raises, as a Verdict; None when all pass."""
     for inputs, case in cases:
         try:
@@ -68,7 +68,7 @@ def check_12_exercise_2(softsign: Any) -> Verdict:
     if not np.allclose(forward, x / (1 + np.abs(x))):
         return Verdict(exercise, False, f"at x = {x.tolist()} the forward gives {np.round(forward, 4).tolist()}, "
                                         f"x/(1 + |x|) is {np.round(x / (1 + np.abs(x)), 4).tolist()}")
-    if (failed := _gradcheck_verdict(exercise, softsign, lambda u: softsign(u).sum(), [((x,), "x on both sides of 0")],
+    if (failed := _gradcheck_verdict(exercise, lambda u: softsign(u).sum(), [((x,), "x on both sides of 0")],
                                      "the rule is 1/(1 + |x|)²")) is not None:
         return failed
     domain = softsign.domain
@@ -99,7 +99,7 @@ def check_12_exercise_3(swish_beta: Any) -> Verdict:
         return Verdict(exercise, False, f"on x of shape (4, 3) and β = 1.3 the forward differs from x·g(βx) by up to "
                                         f"{np.abs(forward - expected).max():.3g}")
     cases = [((x, beta), "x of shape (4, 3) and a scalar β"), ((x[0], rng.uniform(0.2, 2, 3)), "x and β of shape (3,)")]
-    if (failed := _gradcheck_verdict(exercise, swish_beta, lambda u, b: swish_beta(u, b).sum(), cases,
+    if (failed := _gradcheck_verdict(exercise, lambda u, b: swish_beta(u, b).sum(), cases,
                                      "∂/∂x = g + β·out·(1 − g), ∂/∂β = x·out·(1 − g), g = g(βx)")) is not None:
         return failed
     return Verdict(exercise, True, "forward and both rules agree with central differences, a scalar β included (the "

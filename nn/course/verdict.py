@@ -57,5 +57,11 @@ def number(exercise: str, answer: Any, expected: float, how: str, tolerance: flo
     return Verdict(exercise, False, f"you gave {value:g}; {how}")
 
 
+def fraction(value: Any) -> float:
+    """An accuracy as a fraction, whether given as one (0.97) or as a percentage (97)."""
+    value = float(value)
+    return value / 100 if value > 1 else value
+
+
 def sigmoid(z: float) -> float:
     return float(1.0 / (1.0 + np.exp(-z)))

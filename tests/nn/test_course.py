@@ -344,3 +344,74 @@ def test_12_exercises_2_and_3_check_rules_and_domains():
     assert course.check_12_exercise_3(swish((rule_x, rule_beta)))
     wrong = course.check_12_exercise_3(swish((rule_x, forgot_x)))
     assert not wrong and "gradcheck: input 1" in wrong.why and "a scalar β" in wrong.why
+
+
+def test_10_exercise_1_wants_the_lowest_validation_loss_and_names_a_choice_by_held_out_accuracy():
+    scores = {0.0: (0.732, 0.854), 1e-3: (0.293, 0.8625), 3e-3: (0.266, 0.865), 1e-2: (0.248, 0.8805),
+              3e-2: (0.367, 0.8295), 1e-1: (0.708, 0.5)}                # the folded solution's print
+    assert course.check_10_exercise_1(scores, 0.01)
+    assert course.check_10_exercise_1({lam: loss for lam, (loss, _) in scores.items()}, 1e-2)
+    unpenalised = course.check_10_exercise_1(scores, 0.0)
+    assert not unpenalised and "λ = 0 has validation loss 0.732" in unpenalised.why and "λ = 0.01's" in unpenalised.why
+    another_run = {**scores, 3e-3: (0.266, 0.9)}                      # a run where the two criteria disagree
+    by_held_out = course.check_10_exercise_1(another_run, 3e-3)
+    assert not by_held_out and "best held-out accuracy (90.0%)" in by_held_out.why and "unbiased" in by_held_out.why
+    assert "train and score all six" in course.check_10_exercise_1({0.0: 0.7, 1e-2: 0.2}, 1e-2).why
+    assert "not one of the six λ tried" in course.check_10_exercise_1(scores, 0.5).why
+
+
+def _moons_network(X, y, steps=800):                                  # notebook 10's make_model() and train()
+    import nn
+    model = nn.Sequential(nn.Linear(2, 256, seed=0), nn.ReLU(), nn.Linear(256, 256, seed=1), nn.ReLU(),
+                          nn.Linear(256, 2, seed=2))
+    optimizer = nn.Adam(model.parameters(), lr=3e-3)
+    for _ in range(steps):
+        loss = nn.cross_entropy(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model
+
+
+def test_10_exercise_2_measures_the_600_point_model_and_names_the_60_point_run():
+    import nn
+    X, y = nn.datasets.moons(n=600, noise=0.35, seed=1)
+    X_test, y_test = nn.datasets.moons(n=2000, noise=0.35, seed=2)
+    more_model = _moons_network(X, y)                                  # exercise 2's folded solution
+    train_accuracy = nn.evaluate(more_model, nn.cross_entropy, X, y)[1]
+    held_out = nn.evaluate(more_model, nn.cross_entropy, X_test, y_test)[1]
+    assert course.check_10_exercise_2(more_model, train_accuracy, held_out)
+    assert course.check_10_exercise_2(more_model, round(100 * train_accuracy), round(100 * held_out))
+    copied = course.check_10_exercise_2(more_model, 1.0, held_out)    # the no-remedy run's printed 100 %
+    assert not copied and "the 60-point run's" in copied.why
+    small_model = _moons_network(*nn.datasets.moons(n=60, noise=0.35, seed=1))   # X, y left at the 60 points
+    small = course.check_10_exercise_2(small_model, 1.0, nn.evaluate(small_model, nn.cross_entropy, X_test, y_test)[1])
+    assert not small and "it is the 60-point run" in small.why
+
+
+def test_11_exercise_1_fits_a_ridge_read_out_on_the_features_and_catches_a_far_too_large_scale():
+    rng = np.random.default_rng(0)                                    # the folded solution's features
+    theta, b = rng.normal(0, 0.3, (64, 1024)), rng.uniform(0, 2 * np.pi, 1024)
+    verdict = course.check_11_exercise_1(lambda X: np.cos(X @ theta + b))
+    assert verdict and "1024 features" in verdict.why
+    jagged = course.check_11_exercise_1(lambda X: np.cos(X @ (10 * theta) + b))
+    assert not jagged and "scale is too large" in jagged.why
+    redrawn = course.check_11_exercise_1(lambda X: np.cos(X @ rng.normal(0, 0.3, (64, 1024)) + b))
+    assert not redrawn and "draws new random weights at each call" in redrawn.why
+    assert "one row of features per image" in course.check_11_exercise_1(lambda X: np.cos(X @ theta + b).T).why
+
+
+def test_11_exercise_3_wants_a_trained_64_256_10_mlp():
+    import nn
+    Xtr, ytr, _, _ = nn.datasets.digits(split=0.25, seed=0)
+    model = nn.MLP(64, [256, 10], seed=0, init="he_normal")            # the folded solution
+    nn.fit(model, nn.cross_entropy, (Xtr, ytr), optimizer=nn.Adam(model.parameters(), lr=3e-3), epochs=30,
+           batch_size=64, progress=False)
+    verdict = course.check_11_exercise_3(model)
+    assert verdict and "frozen at random" in verdict.why
+    untrained = course.check_11_exercise_3(nn.MLP(64, [256, 10], seed=0, init="he_normal"))
+    assert not untrained and "did fit run on it?" in untrained.why
+    narrow = course.check_11_exercise_3(nn.MLP(64, [32, 10], seed=0))
+    assert not narrow and "64 → 32, 32 → 10" in narrow.why
+    linear = course.check_11_exercise_3(nn.Sequential(nn.Linear(64, 256), nn.Linear(256, 10)))
+    assert not linear and "without a nonlinearity" in linear.why
