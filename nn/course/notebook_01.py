@@ -45,7 +45,7 @@ def check_01_exercise_1(parameters: Any) -> Verdict:
 
 
 def check_01_exercise_2(gap: Any, swapped: Any) -> Verdict:
-    """Notebook 01, exercise 2: the largest |g(−z) − (1 − g(z))| you measured, and the ``(θ1, θ2, b)`` that fits the
+    """Notebook 01, exercise 2: the largest ``|g(−z) − (1 − g(z))|`` you measured, and the ``(θ1, θ2, b)`` that fits the
     table with the labels 0 and 1 swapped, from the notebook's θ = (1, 1), b = −7. The algebra is yours: the check
     judges the measured gap and that your parameters give h' = 1 − h on every movie."""
     exercise = "01 exercise 2 (g(−z) = 1 − g(z) and swapped labels)"

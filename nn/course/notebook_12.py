@@ -56,7 +56,7 @@ def _gradcheck_verdict(exercise: str, f: Any, cases: list, rules: str) -> Verdic
 
 
 def check_12_exercise_2(softsign: Any) -> Verdict:
-    """Notebook 12, exercise 2: your op ``softsign(x)`` = x/(1 + |x|), its rule checked by gradcheck on both sides of
+    """Notebook 12, exercise 2: your op ``softsign(x) = x / (1 + |x|)``, its rule checked by gradcheck on both sides of
     0, and a Domain whose drawn values keep away from 0, where the second derivative jumps."""
     exercise = "12 exercise 2 (softsign and its Domain)"
     if (missing := unanswered(exercise, softsign, "your op softsign")) is not None:
