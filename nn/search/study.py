@@ -165,10 +165,14 @@ def open_study(storage: Any, study_name: str, settings: dict, pruner: Any) -> An
     finally:
         op.logging.set_verbosity(verbosity)
     stored = study.user_attrs.get(SETTINGS_KEY)   # set by whoever creates it, before any trial
-    if stored is None:
-        if study.get_trials(deepcopy=False):
+    if stored is None and study.get_trials(deepcopy=False):
+        # Another worker may have created the study between the two reads above: its settings were stored
+        # before its first trial, so they are there now, unless the trials are not nn.search's.
+        stored = study.user_attrs.get(SETTINGS_KEY)
+        if stored is None:
             raise ValueError(f"nn.search: study {study_name!r} in {storages.describe(storage)} already has trials "
                              "that nn.search did not make; give another study_name")
+    if stored is None:
         study.set_user_attr(SETTINGS_KEY, settings)
     elif stored != settings:
         raise ValueError(f"nn.search: study {study_name!r} in {storages.describe(storage)} was made with "
