@@ -37,6 +37,27 @@ def calls_for(step: Callable[[], object], target_seconds: float = 0.05) -> int:
     return max(1, int(target_seconds / max(once, 1e-9)))
 
 
+def interleaved(steps: dict[str, Callable[[], object]], rounds: int, sample_seconds: float,
+                floor: str) -> dict[str, tuple[float, float]]:
+    """(ms per call, median of each round's ratio to `floor`) for each step, timed in interleaved rounds.
+
+    Each round times every step once, one after another, so that a slow spell of the machine hits
+    every contestant alike and cancels out of that round's ratios.
+    """
+    numbers = {name: calls_for(step, sample_seconds) for name, step in steps.items()}
+    samples: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            n = numbers[name]
+            start = time.perf_counter()
+            for _ in range(n):
+                step()
+            samples[name].append((time.perf_counter() - start) / n)
+    base = samples[floor]
+    return {name: (statistics.median(s) * 1e3, statistics.median([t / f for t, f in zip(s, base, strict=True)]))
+            for name, s in samples.items()}
+
+
 def machine() -> str:
     """One line describing where the numbers come from."""
     cpu = platform.processor() or platform.machine()

@@ -14,7 +14,6 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = "1"  # before numpy loads BLAS: one thread, as the targets are stated
 
 import argparse  # noqa: E402
-import statistics  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -22,7 +21,7 @@ import numpy as np  # noqa: E402
 import autograd_lite as al  # noqa: E402
 
 from . import mlp_step, scalar_mlp  # noqa: E402
-from ._timing import calls_for, machine, table  # noqa: E402
+from ._timing import interleaved, machine, table  # noqa: E402
 
 
 class CompiledNNStep(mlp_step.NNStep):
@@ -67,18 +66,7 @@ def tensor_ratios(batch: int, rounds: int, sample_seconds: float, seed: int) -> 
     for cls in classes:
         mlp_step.check_agreement(reference, cls(params, X, y).grads(), cls.name)
         steps[cls.name] = cls(params, X, y)
-    numbers = {name: calls_for(step, sample_seconds) for name, step in steps.items()}
-    samples: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(rounds):  # interleaved: a slow spell of the machine hits every contestant alike
-        for name, step in steps.items():
-            n = numbers[name]
-            start = time.perf_counter()
-            for _ in range(n):
-                step()
-            samples[name].append((time.perf_counter() - start) / n)
-    floor = samples[mlp_step.NumpyStep.name]
-    return {name: (statistics.median(s) * 1e3, statistics.median([t / f for t, f in zip(s, floor, strict=True)]))
-            for name, s in samples.items()}
+    return interleaved(steps, rounds, sample_seconds, floor=mlp_step.NumpyStep.name)
 
 
 class CompiledScalarStep(scalar_mlp.ScalarStep):

@@ -13,15 +13,13 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = "1"  # before numpy loads BLAS: one thread, as the targets are stated
 
 import argparse  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from autograd_lite import Value, no_grad  # noqa: E402
 
-from ._timing import calls_for, machine, table  # noqa: E402
+from ._timing import interleaved, machine, table  # noqa: E402
 
 SIZES = (64, 128, 64, 10)
 LEARNING_RATE = 0.01
@@ -244,19 +242,7 @@ def run_batch(batch: int, rounds: int, sample_seconds: float, seed: int) -> dict
             continue
         check_agreement(reference, cls(params, X, y).grads(), name)
         steps[name] = cls(params, X, y)
-    numbers = {name: calls_for(step, sample_seconds) for name, step in steps.items()}
-    samples: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(rounds):  # interleaved, so a slow spell of the machine hits every contestant alike
-        for name, step in steps.items():
-            n = numbers[name]
-            start = time.perf_counter()
-            for _ in range(n):
-                step()
-            samples[name].append((time.perf_counter() - start) / n)
-    floor = samples[NumpyStep.name]
-    for name in steps:
-        ratios = [t / f for t, f in zip(samples[name], floor, strict=True)]
-        results[name] = (statistics.median(samples[name]) * 1e3, statistics.median(ratios))
+    results.update(interleaved(steps, rounds, sample_seconds, floor=NumpyStep.name))
     return results
 
 
