@@ -270,10 +270,11 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(row)
     headers = ["contestant"] + [h for b in args.batches for h in (f"ms @{b}", f"x numpy @{b}")]
     print(table(headers, rows))
-    for name in names:
-        note = per_batch[args.batches[0]][name]
-        if isinstance(note, str):
-            print(f"skipped {name}: {note}")
+    skipped = [(name, note) for name, note in per_batch[args.batches[0]].items() if isinstance(note, str)]
+    if skipped:
+        print()  # a blank line ends the table for readers such as benchmarks.ab
+    for name, note in skipped:
+        print(f"skipped {name}: {note}")
 
     lite = RawValueStep.name
     torch_name = next((n for n in names if n.startswith("PyTorch")), None)
