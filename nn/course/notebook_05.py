@@ -15,7 +15,7 @@ import autograd_lite as al
 
 from .. import datasets
 from ..layers import MLP
-from .verdict import Verdict, unanswered
+from .verdict import Verdict, read_number, unanswered
 
 #: exercise 1's product op whose first rule is wrong: g·a where g·b is right
 _BAD_MUL = al.op("bad_mul", forward=lambda a, b: a * b,
@@ -69,12 +69,9 @@ def check_05_exercise_2(eps: Any) -> Verdict:
     Right when the float16 error at your ε is within 3 times the smallest error measured over ε from 1e-3 to 1.
     """
     exercise = "05 exercise 2 (the best ε in float16)"
-    if (missing := unanswered(exercise, eps, "your ε")) is not None:
-        return missing
-    try:
-        eps = float(eps)
-    except (TypeError, ValueError):
-        return Verdict(exercise, False, f"the answer is a number; got {type(eps).__name__} {eps!r}")
+    eps = read_number(exercise, eps, "your ε")
+    if isinstance(eps, Verdict):
+        return eps
     if not 0 < eps < 2:
         return Verdict(exercise, False, f"ε = {eps:g}: a step is positive and small next to x = 2")
     grid = np.geomspace(1e-3, 1.0, 61)
@@ -101,12 +98,9 @@ def check_05_exercise_3(noise: Any) -> Verdict:
     x = 2, which the tolerance must sit above. Right within a factor of 10 of the measured error; the argument about
     the size of a real bug and relative tolerances is yours, not judged."""
     exercise = "05 exercise 3 (the noise under gradcheck's tolerance)"
-    if (missing := unanswered(exercise, noise, "your error estimate")) is not None:
-        return missing
-    try:
-        noise = float(noise)
-    except (TypeError, ValueError):
-        return Verdict(exercise, False, f"the answer is a number; got {type(noise).__name__} {noise!r}")
+    noise = read_number(exercise, noise, "your error estimate")
+    if isinstance(noise, Verdict):
+        return noise
     measured = _float64_error(1e-6)
     u = float(np.finfo(np.float64).eps) / 2
     how = (f"at ε = 1e-6 central differences of x³ at 2 miss 12 by {measured:.2g}: about u·|f|/ε = {u * 8 / 1e-6:.1g} "

@@ -18,7 +18,7 @@ from ..layers import MLP
 from ..losses import squared_error
 from ..optim import SGD, Adam
 from ..train import evaluate, fit
-from .verdict import Verdict, unanswered
+from .verdict import Verdict, read_number, unanswered
 
 #: the sweep of notebook 06's learning-rate cell, and the J it asks exercise 3 to reach
 _RATES = np.logspace(-2, 2.5, 10)
@@ -119,12 +119,9 @@ def check_06_exercise_3(largest_rate: Any, factor: Any = None) -> Verdict:
     Why the factor is what it is (a sum's gradient is B times the mean's) is yours to explain; the check only
     compares the number with the batch size."""
     exercise = "06 exercise 3 (the largest rate that trains)"
-    if (missing := unanswered(exercise, largest_rate, "your α")) is not None:
-        return missing
-    try:
-        largest_rate = float(largest_rate)
-    except (TypeError, ValueError):
-        return Verdict(exercise, False, f"the answer is a number; got {largest_rate!r}")
+    largest_rate = read_number(exercise, largest_rate, "your α")
+    if isinstance(largest_rate, Verdict):
+        return largest_rate
     if largest_rate <= 0:
         return Verdict(exercise, False, f"α = {largest_rate:g}: a learning rate is positive")
     final = _sweep()

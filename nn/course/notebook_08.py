@@ -14,7 +14,7 @@ from autograd_lite import no_grad
 
 from ..layers import Linear
 from ..train import accuracy as accuracy_of
-from .verdict import Verdict, number, unanswered
+from .verdict import Verdict, number, read_number, unanswered
 
 
 def _two_spirals(n: int, seed: int, turns: float = 2.5, noise: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -95,12 +95,9 @@ def check_08_exercise_3(pieces: Any, depth: int = 5) -> Verdict:
     how = (f"every layer is monotone, so the chain is monotone and each relu only cuts a flat end off the line below "
            f"it: at most {expected} pieces whatever the depth ({measured} the most found on 400 random chains); width "
            "2 is what folds")
-    if (missing := unanswered(exercise, pieces, "your number")) is not None:
-        return missing
-    try:
-        value = float(pieces)
-    except (TypeError, ValueError):
-        return Verdict(exercise, False, f"the answer is a number; got {type(pieces).__name__} {pieces!r}")
+    value = read_number(exercise, pieces, "your number")
+    if isinstance(value, Verdict):
+        return value
     if value == expected:
         return Verdict(exercise, True, how)
     if value in (2 ** depth, depth + 1):

@@ -15,7 +15,7 @@ from ..diagnostics import gradient_norms
 from ..layers import MLP, Linear
 from ..losses import cross_entropy
 from ..scalar import ScalarMLP
-from .verdict import Verdict, unanswered
+from .verdict import Verdict, read_number, unanswered
 
 
 def check_09_exercise_1(zero_neurons: Any) -> Verdict:
@@ -65,12 +65,9 @@ def check_09_exercise_2(tanh_spread: Any) -> Verdict:
     (``xavier_normal``), beside the sigmoid's. Measured again here, within 10 %; the reason (slope 1/4 and
     outputs of mean 0.5) is yours, not judged."""
     exercise = "09 exercise 2 (tanh's gradient norms)"
-    if (missing := unanswered(exercise, tanh_spread, "your ratio max/min")) is not None:
-        return missing
-    try:
-        spread = float(tanh_spread)
-    except (TypeError, ValueError):
-        return Verdict(exercise, False, f"the answer is a number; got {type(tanh_spread).__name__} {tanh_spread!r}")
+    spread = read_number(exercise, tanh_spread, "your ratio max/min")
+    if isinstance(spread, Verdict):
+        return spread
     tanh, sigmoid = _layer_norms("tanh", "xavier_normal"), _layer_norms("sigmoid", "xavier_normal")
     expected, versus = float(tanh.max() / tanh.min()), float(sigmoid.max() / sigmoid.min())
     how = (f"tanh's norms stay within {expected:.2f}× of each other across the 7 layers, the sigmoid's spread "
@@ -86,12 +83,9 @@ def check_09_exercise_3(factor: Any) -> Verdict:
     """Notebook 09, exercise 3: the factor by which one ReLU layer initialised from U(±1/√n) multiplies the mean
     square of its input (n inputs, no bias), as the variance argument gives it."""
     exercise = "09 exercise 3 (variance per ReLU layer, default init)"
-    if (missing := unanswered(exercise, factor, "your factor")) is not None:
-        return missing
-    try:
-        factor = float(factor)
-    except (TypeError, ValueError):
-        return Verdict(exercise, False, f"the answer is a number; got {type(factor).__name__} {factor!r}")
+    factor = read_number(exercise, factor, "your factor")
+    if isinstance(factor, Verdict):
+        return factor
     n, rng = 512, np.random.default_rng(9)
     x = rng.normal(size=(256, n))
     W = rng.uniform(-1 / np.sqrt(n), 1 / np.sqrt(n), size=(n, n))

@@ -18,7 +18,7 @@ from ..layers import MLP
 from ..losses import l2_penalty, squared_error
 from ..optim import SGD
 from ..train import accuracy
-from .verdict import Verdict, close, fraction, unanswered
+from .verdict import Verdict, close, fraction, read_number, unanswered
 
 #: the penalties exercise 1 tries
 _LAMBDAS = (0.0, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
@@ -141,12 +141,9 @@ def _step(weight_decay: float, l2: float, lr: float) -> list[np.ndarray]:
 def check_10_exercise_3(weight_decay: Any, l2: float = 0.01, lr: float = 0.1) -> Verdict:
     """Notebook 10, exercise 3: the ``weight_decay`` of ``nn.SGD`` whose step on J equals a step on J + λ‖θ‖²."""
     exercise = f"10 exercise 3 (weight decay for λ = {l2:g})"
-    if (missing := unanswered(exercise, weight_decay, "your weight_decay")) is not None:
-        return missing
-    try:
-        weight_decay = float(weight_decay)
-    except (TypeError, ValueError):
-        return Verdict(exercise, False, f"the answer is a number; got {type(weight_decay).__name__} {weight_decay!r}")
+    weight_decay = read_number(exercise, weight_decay, "your weight_decay")
+    if isinstance(weight_decay, Verdict):
+        return weight_decay
     penalised, decayed = _step(0.0, l2, lr), _step(weight_decay, 0.0, lr)
     gap = max(float(np.abs(a - b).max()) for a, b in zip(penalised, decayed, strict=True))
     if gap <= 1e-12:

@@ -45,13 +45,20 @@ def close(a: float, b: float, tolerance: float = RELATIVE_TOLERANCE) -> bool:
     return abs(a - b) <= tolerance * max(1.0, abs(a), abs(b))
 
 
-def number(exercise: str, answer: Any, expected: float, how: str, tolerance: float = RELATIVE_TOLERANCE) -> Verdict:
-    if (missing := unanswered(exercise, answer, "your number")) is not None:
+def read_number(exercise: str, answer: Any, what: str) -> float | Verdict:
+    """The learner's answer as a float, or the Verdict that says it is missing or not a number."""
+    if (missing := unanswered(exercise, answer, what)) is not None:
         return missing
     try:
-        value = float(answer)
+        return float(answer)
     except (TypeError, ValueError):
         return Verdict(exercise, False, f"the answer is a number; got {type(answer).__name__} {answer!r}")
+
+
+def number(exercise: str, answer: Any, expected: float, how: str, tolerance: float = RELATIVE_TOLERANCE) -> Verdict:
+    value = read_number(exercise, answer, "your number")
+    if isinstance(value, Verdict):
+        return value
     if close(value, expected, tolerance):
         return Verdict(exercise, True, how)
     return Verdict(exercise, False, f"you gave {value:g}; {how}")
