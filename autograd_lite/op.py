@@ -7,6 +7,12 @@ print it, and the domain its property tests draw inputs from. Rules have the sig
 product. They are written with operators and ``autograd_lite.functional``, so each rule has
 three readings: on raw arrays (the fast first-order backward), on Values
 (``create_graph=True``: second derivatives) and on symbols (the formula a drawing shows).
+
+An op may also keep something its forward computed for its rule (``saves=True``, PyTorch's
+``ctx.save_for_backward``, JAX's residuals): softmax cross-entropy keeps the log-probabilities, so
+its backward does not compute the softmax a second time. Only the raw reading gets it (as
+``saved=``); on Values and symbols the rule is given ``saved=None`` and computes it from the
+inputs, because a second derivative must see how it depends on them.
 """
 
 from __future__ import annotations
@@ -39,7 +45,9 @@ class Op:
     called once per input (unpacking them on each call would make a backward quadratic).
     `symbol` and `latex` say how formulas print it (``σ``, ``\\sigma``; a LaTeX template may
     place the argument with ``{0}``); `formula`, when given, builds the formula from the inputs'
-    formulas instead (``operator.add`` for ``a + b``).
+    formulas instead (``operator.add`` for ``a + b``). With `saves`, the forward returns
+    ``(out, saved)`` and the rules take a keyword ``saved``: the forward's `saved` on raw data,
+    None on Values and symbols (see the module docstring). The node keeps it, read-only.
     """
 
     name: str
@@ -52,6 +60,7 @@ class Op:
     symbol: str | None = None
     latex: str | None = None
     formula: Callable[..., Any] | None = None
+    saves: bool = False
     rules: tuple[Rule, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +99,8 @@ class Op:
             out = self.forward(*datas, **params)
         except _NUMERIC_ERRORS as error:
             raise self.explain_error(error, datas) from None
+        if self.saves:
+            out, saved = self.split_saved(out, params)
         if type(out) is not float and type(out) is not np.ndarray:
             out = _normalize_output(out, datas)
         if not (requires_grad and mode.grad_enabled):
@@ -97,6 +108,8 @@ class Op:
                     and np.may_share_memory(out, datas[0]):
                 out = read_only(out)  # a view (reshape, .T, a slice): writing into it would change its input
             return leaf(out, False, mode)
+        if self.saves:  # kept beside the params, so that the raw reading of the rules receives it
+            params = {**params, "saved": saved}
         rest = tuple(values[2:]) if len(values) > 2 else None
         return make(out, self, params or None, values[0], values[1] if len(values) > 1 else None, rest, mode)
 
@@ -105,8 +118,32 @@ class Op:
         shapes = ", ".join(str(np.shape(d)) for d in datas)
         return type(error)(f"{self.name}: {error} (input shapes: {shapes})")
 
+    def split_saved(self, result: Any, params: dict) -> tuple[Any, Any]:
+        """A saving op's forward result `(out, saved)`, checked; arrays in `saved` as read-only views,
+        because every backward through the node reads them again."""
+        if type(result) is not tuple or len(result) != 2:
+            raise TypeError(f"{self.name}: this op saves for its rule (saves=True), so its forward must return "
+                            f"(out, saved); it returned a {type(result).__name__}")
+        if "saved" in params:
+            raise TypeError(f"{self.name}: 'saved' is the name of what the forward keeps for the rule "
+                            "(saves=True); call the parameter something else")
+        out, saved = result
+        return out, (read_only(saved) if type(saved) is np.ndarray else
+                     tuple(read_only(s) if type(s) is np.ndarray else s for s in saved) if type(saved) is tuple
+                     else saved)
+
     def vjp(self, argnum: int, g: Any, out: Any, inputs: Sequence[Any], params: dict | None) -> Any:
-        """g times d(out)/d(inputs[argnum]) by this op's rule: raw data, Values or symbols alike."""
+        """g times d(out)/d(inputs[argnum]) by this op's rule: raw data, Values or symbols alike.
+
+        What a saving op kept (``params["saved"]``) goes to the rule on raw data only: on Values
+        and symbols the rule gets ``saved=None`` and recomputes it from the inputs.
+        """
+        if self.saves:
+            params = dict(params or {})
+            if type(out) is not float and type(out) is not np.ndarray:
+                params["saved"] = None
+            else:
+                params.setdefault("saved", None)
         if self.variadic:
             return self.grads(g, out, inputs, argnum=argnum, **(params or {}))  # one sequence: n calls stay O(n)
         rule = self.rules[argnum]
@@ -116,7 +153,8 @@ class Op:
     # `unary` and `binary` are `__call__` for one or two inputs without params, with nothing packed
     # into tuples or dicts: the Value operators and elementwise methods, i.e. nearly every node of a
     # scalar graph (benchmarks/scalar_mlp pays for them). They take data and Values, not symbols
-    # (rules on symbols reach ops through `functional`, i.e. `__call__`). tests/core/test_fast_paths.py
+    # (rules on symbols reach ops through `functional`, i.e. `__call__`), and serve ops that save
+    # nothing for their rules (a saving op is called through `__call__`). tests/core/test_fast_paths.py
     # checks that they give what `__call__` gives, errors included.
     def unary(self, x: Any) -> Value:
         mode = current()
@@ -169,14 +207,16 @@ def op(name: str, forward: Callable[..., Any], grads: Sequence[Rule] | Rule, *,
        domain: Domain | None = None, normalize: Callable[..., dict | None] | None = None,
        check: Callable[..., None] | None = None, variadic: bool = False, doc: str = "",
        symbol: str | None = None, latex: str | None = None, formula: Callable[..., Any] | None = None,
-       replace: bool = False, register: bool = True) -> Op:
+       saves: bool = False, replace: bool = False, register: bool = True) -> Op:
     """Define and register a primitive. The returned Op applies it: ``y = myop(x)``.
 
     `forward` works on raw floats/arrays; `grads` holds one rule per input (see the module
     docstring); `domain` says where property tests draw inputs. `normalize` checks and
     canonicalizes the arguments (`check` is the same for a function that only raises).
     `symbol`/`latex` name the op in formulas (drawings and ``explain`` derive the local
-    derivatives from the rules themselves). ``register=False`` makes an unregistered op, e.g. a
+    derivatives from the rules themselves). `saves` lets the forward keep something for the
+    rules: it returns ``(out, saved)``, and each rule takes ``saved`` (None when it must
+    recompute it: see the module docstring). ``register=False`` makes an unregistered op, e.g. a
     deliberately wrong one in a lesson.
 
     Example — softplus(x) = log(1 + exp(x)), whose derivative is sigmoid(x)::
@@ -191,7 +231,7 @@ def op(name: str, forward: Callable[..., Any], grads: Sequence[Rule] | Rule, *,
     if check is not None and normalize is not None:
         raise TypeError(f"op {name!r}: give normalize or check, not both")
     new = Op(name, forward, grads, domain=domain, normalize=normalize or check, variadic=variadic, doc=doc,
-             symbol=symbol, latex=latex, formula=formula)
+             symbol=symbol, latex=latex, formula=formula, saves=saves)
     if register:  # registered ops are picked up by the property suite (tests/core/test_op_gradients.py)
         _REGISTRY[name] = new
     return new

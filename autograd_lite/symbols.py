@@ -185,7 +185,7 @@ def default_inputs(node: Any) -> list[Expr]:
 
 def formula(node: Any, inputs: Sequence[Expr] | None = None) -> Expr:
     """What the op that made `node` (a Value) computes, written with its inputs' formulas."""
-    return op_formula(node._op, default_inputs(node) if inputs is None else inputs, node._params)
+    return op_formula(node._op, default_inputs(node) if inputs is None else inputs, node.params)
 
 
 def local_derivatives(node: Any, out: Expr | None = None, inputs: Sequence[Expr] | None = None
@@ -201,7 +201,7 @@ def local_derivatives(node: Any, out: Expr | None = None, inputs: Sequence[Expr]
         out = symbol(node.label or "out")
     if inputs is None:
         inputs = default_inputs(node)
-    op, params = node._op, node._params
+    op, params = node._op, node.params
     result: list[Expr | None] = []
     for argnum, parent in enumerate(node.parents):
         try:

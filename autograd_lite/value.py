@@ -158,8 +158,15 @@ class Value:
 
     @property
     def params(self) -> dict:
-        """The op's non-differentiable arguments (axis, shape, index, ...); empty for a leaf."""
-        return self._params or {}
+        """The op's non-differentiable arguments (axis, shape, index, ...); empty for a leaf.
+
+        What a saving op's forward kept for its rule is not one of them (`saved`, see
+        `autograd_lite.op`): the node holds it beside them.
+        """
+        params = self._params
+        if not params:
+            return {}
+        return params if "saved" not in params else {k: v for k, v in params.items() if k != "saved"}
 
     @property
     def is_leaf(self) -> bool:

@@ -42,8 +42,11 @@ def interleaved(steps: dict[str, Callable[[], object]], rounds: int, sample_seco
     """(ms per call, median of each round's ratio to `floor`) for each step, timed in interleaved rounds.
 
     Each round times every step once, one after another, so that a slow spell of the machine hits
-    every contestant alike and cancels out of that round's ratios.
+    every contestant alike and cancels out of that round's ratios. Every step is called once
+    before its sample length is chosen, so that one-time work does not shrink its samples.
     """
+    for step in steps.values():  # untimed: a first call may do one-time work (a compiled step traces)
+        step()
     numbers = {name: calls_for(step, sample_seconds) for name, step in steps.items()}
     samples: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(rounds):

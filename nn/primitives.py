@@ -41,24 +41,25 @@ affine = al.op(
 )
 
 
-def _cross_entropy(logits: np.ndarray, labels: np.ndarray, reduction: str) -> np.ndarray:
-    losses = -F.log_softmax(logits, 1)[np.arange(len(labels)), labels]   # -log softmax(z)[y], stable
-    total = np.add.reduce(losses)
-    return total / len(labels) if reduction == "mean" else total
+def _cross_entropy(logits: np.ndarray, labels: np.ndarray, reduction: str) -> tuple[np.ndarray, np.ndarray]:
+    """The loss, and the log-probabilities it was computed from: kept for the rule (saves=True)."""
+    log_probs = F.log_softmax(logits, 1)                          # stable: shifted by each row's max
+    total = -np.add.reduce(log_probs[np.arange(len(labels)), labels])   # Σ -log softmax(z)[y]
+    return (total / len(labels) if reduction == "mean" else total), log_probs
 
 
-def _cross_entropy_grad(g, out, logits, labels, reduction):
+def _cross_entropy_grad(g, out, logits, labels, reduction, saved=None):
     """d/dz of -log softmax(z)[y] is softmax(z) - onehot(y): the tutorial's δ at the output."""
     scale = g / len(labels) if reduction == "mean" else g
     rows = np.arange(len(labels))
-    probs = F.softmax(logits, 1)
-    if isinstance(probs, np.ndarray):  # first order: probs is a fresh array, so finish it in place
-        probs[rows, labels] -= 1.0
-        probs *= scale
-        return probs
-    onehot = np.zeros(F.shape(logits), dtype=logits.dtype)
+    if saved is not None:  # first order: softmax is exp of the forward's log-probabilities, no second softmax
+        delta = np.exp(saved)
+        delta[rows, labels] -= 1.0
+        delta *= scale
+        return delta
+    onehot = np.zeros(F.shape(logits), dtype=logits.dtype)  # on Values: softmax recorded, to differentiate again
     onehot[rows, labels] = 1.0
-    return scale * (probs - onehot)
+    return scale * (F.softmax(logits, 1) - onehot)
 
 
 def _cross_entropy_params(draw, shapes) -> dict:
@@ -71,6 +72,7 @@ softmax_cross_entropy = al.op(
     "softmax_cross_entropy",
     forward=_cross_entropy,
     grads=_cross_entropy_grad,
+    saves=True,
     domain=al.Domain(lambda draw: ((draw.integer(1, 4), draw.integer(2, 5)),), params=_cross_entropy_params),
     doc="mean (or sum) over rows of -log softmax(logits)[row, label], computed in one stable step",
 )

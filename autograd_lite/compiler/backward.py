@@ -45,8 +45,8 @@ def _into_buffer(expression: str) -> tuple[str, list[str]] | None:
     return None
 
 
-def backward(rec: Recording, root: Value, needs: dict[int, bool], var: dict[int, str], shown: dict[int, str],
-              ns: Namespace, args: list[str], buffers: bool
+def backward(rec: Recording, root: Value, needs: dict[int, bool], var: dict[int, str], saved: dict[int, str],
+             shown: dict[int, str], ns: Namespace, args: list[str], buffers: bool
               ) -> tuple[list[str], list[Value], list[int], list[Any], list[str]]:
     """The backward lines; the parameters (and input leaves) whose gradients are returned, and their
     values for the traced call (the rules run on the traced data, as the program will)."""
@@ -69,6 +69,8 @@ def backward(rec: Recording, root: Value, needs: dict[int, bool], var: dict[int,
         datas = [p._data for p in parents]
         names = [var[id(p)] for p in parents]
         params = params_text(node, rec, ns, args)
+        if op.saves:  # the rule reads what this run's forward kept
+            params["saved"] = saved[id(node)]
         lines.append(f"    # through {shown[id(node)]} = {node_formula(op, node, [shown[id(p)] for p in parents], ns)}"
                      + (f"  [{node.scope}]" if node.scope else ""))
         for argnum, parent in enumerate(parents):

@@ -60,6 +60,7 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
     sources: list[str] = []
     body: list[str] = []
     needs: dict[int, bool] = {}
+    saved: dict[int, str] = {}      # a saving op's node -> the variable holding what its forward kept
     kinds = rec.kinds
     args = [ns.fresh(label) for label in rec.names]
     for i, v in enumerate(rec.placeholders):
@@ -126,7 +127,7 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
         var[id(v)] = local
         shown[id(v)] = v.label or local
         inputs = [var[id(p)] for p in parents]
-        for key in v._params or {}:
+        for key in v.params:
             mask = rec.masks.get((id(v), key))
             if mask is not None and id(mask) not in ns.mask_names:
                 name_ = ns.mask_names[id(mask)] = ns.fresh("mask")
@@ -136,7 +137,10 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
                             "computed afresh")
         params = params_text(v, rec, ns, args)
         datas = [p._data for p in parents]
-        raw = op.forward(*datas, **(v._params or {}))
+        raw = op.forward(*datas, **v.params)
+        if op.saves:  # the forward also returns what it keeps for the rule: a variable of the program
+            raw = raw[0]
+            saved[id(v)] = ns.fresh(f"{local}_saved")
         if type(raw) is not float and type(raw) is not np.ndarray:
             wrap = "float" if type(v._data) is float else "np.asarray"
             raw = float(raw) if wrap == "float" else np.asarray(raw)
@@ -146,7 +150,7 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
             raise TracingError(f"{name}: op {op.name!r} gave another result when run again on the same inputs: "
                                "is its forward random? Draw random data with autograd_lite.compiler.fresh")
         expression = None
-        ufunc = _UFUNCS.get(op.forward)
+        ufunc = None if op.saves else _UFUNCS.get(op.forward)
         if buffers and ufunc is not None and wrap is None and type(v._data) is np.ndarray and not v._params \
                 and all(type(d) in (float, np.ndarray) for d in datas):
             function, extra = ufunc
@@ -155,14 +159,19 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
             expression = f"np.{function.__name__}({', '.join(inputs + list(extra))}, out={buffer})"
         if expression is None and not v._params and op.forward in _OPERATORS and len(inputs) == 2:
             expression = f"{inputs[0]} {_OPERATORS[op.forward]} {inputs[1]}"
-        if expression is None and op.forward is operator.neg:
+        if expression is None and op.forward is operator.neg and not op.saves:
             expression = f"-{inputs[0]}"
         if expression is None:
             expression = call(op.forward, op.name + "_forward", inputs, params, ns, variadic=op.variadic)
-        if wrap is not None:
-            expression = f"{wrap}({expression})"
         where = f"[{v.scope}] " if v.scope else ""
         formula = node_formula(op, v, [shown[id(p)] for p in parents], ns)
+        if op.saves:
+            body.append(f"    {local}, {saved[id(v)]} = {expression}  # {where}{formula}; and what the rule reads")
+            if wrap is not None:
+                body.append(f"    {local} = {wrap}({local})")
+            continue
+        if wrap is not None:
+            expression = f"{wrap}({expression})"
         body.append(f"    {local} = {expression}  # {where}{formula}")
 
     outputs = []
@@ -181,7 +190,8 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
     grads_text: list[str] = []
     root = rec.outputs[0]
     if want_grad and root is not None and needs.get(id(root), False):
-        back, params_out, grad_inputs, first, grads_text = backward(rec, root, needs, var, shown, ns, args, buffers)
+        back, params_out, grad_inputs, first, grads_text = backward(rec, root, needs, var, saved, shown, ns, args,
+                                                                  buffers)
         body += back
 
     guard_name = ns.fresh(f"{name}_guards")

@@ -76,7 +76,7 @@ def shape_text(data: Any) -> str:
 def params_text(v: Value, rec: Recording, ns: Namespace, args: list[str]) -> dict[str, str]:
     """Each op parameter as source text: a literal, an input it was bound to, or a namespace name."""
     out = {}
-    for key, value in (v._params or {}).items():
+    for key, value in v.params.items():  # (not what a saving op kept: the program computes its own)
         mask = rec.masks.get((id(v), key))
         if mask is not None:
             out[key] = ns.mask_names[id(mask)]
@@ -154,11 +154,11 @@ def node_formula(op: Any, v: Value, names: list[str], ns: Namespace) -> str:
     """What the node computes, as a formula of its inputs' names (``σ(z)``, ``h - y``)."""
     def make(symbol_names: list[str]) -> str:
         try:
-            return str(symbols.op_formula(op, [symbols.symbol(n) for n in symbol_names], v._params))
+            return str(symbols.op_formula(op, [symbols.symbol(n) for n in symbol_names], v.params))
         except Exception:  # noqa: BLE001  (a formula is a comment: never a reason to fail)
             return f"{op.name}({', '.join(symbol_names)})"
 
-    return _cached(ns, ("formula", id(op), v._params or {}), names, make)
+    return _cached(ns, ("formula", id(op), v.params), names, make)
 
 
 def rule_comment(op: Any, argnum: int, v: Value, names: list[str], out_name: str, ns: Namespace) -> str:
@@ -167,7 +167,7 @@ def rule_comment(op: Any, argnum: int, v: Value, names: list[str], out_name: str
         *inputs, out = symbol_names
         try:
             found = op.vjp(argnum, symbols.symbol("g"), symbols.symbol(out), [symbols.symbol(n) for n in inputs],
-                           v._params)
+                           v.params)
             return f"{op.name}: {symbols.simplify(symbols.as_expr(found))}"
         except Exception:  # noqa: BLE001  (tensor-only rules have no formula: the source says what they do)
             pass
@@ -182,4 +182,4 @@ def rule_comment(op: Any, argnum: int, v: Value, names: list[str], out_name: str
         name = getattr(rule, "__name__", "rule")
         return f"{op.name}: {doc[0]}" if doc else f"{op.name}: rule {name} for input {argnum}"
 
-    return _cached(ns, ("rule", id(op), argnum, v._params or {}), [*names, out_name], make)
+    return _cached(ns, ("rule", id(op), argnum, v.params), [*names, out_name], make)

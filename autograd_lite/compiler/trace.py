@@ -183,7 +183,7 @@ def run(fn: Callable, leaves: list[Any], specs: list[Leaf], rebuild: Callable[[l
     bound: dict[tuple[int, str], int] = {}
     for v in nodes:
         if v._op is not None and v._params:
-            for key, param in v._params.items():
+            for key, param in v.params.items():
                 if type(param) is np.ndarray:
                     found = _bind(param, raw, exact=True)
                     if found is not None:
