@@ -19,6 +19,7 @@ from .. import kernels as K
 from ..data import as_data
 from ..value import Value
 from .backward import backward
+from .memory import reuse_dying_buffers
 from .source import Namespace, call, literal, node_formula, params_text, shape_text
 from .trace import Recording, TracingError
 
@@ -115,7 +116,6 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
     sources.sort(key=lambda s: order_of_sources.get(id(s[0]), 0))
 
     # ----- forward ---------------------------------------------------------------------------------------
-    n_buffers = 0
     for v in rec.nodes:
         op = v._op
         if op is None:
@@ -155,7 +155,6 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
                 and all(type(d) in (float, np.ndarray) for d in datas):
             function, extra = ufunc
             buffer = ns.bind(f"buffer_{local}", np.empty_like(v._data))
-            n_buffers += 1
             expression = f"np.{function.__name__}({', '.join(inputs + list(extra))}, out={buffer})"
         if expression is None and not v._params and op.forward in _OPERATORS and len(inputs) == 2:
             expression = f"{inputs[0]} {_OPERATORS[op.forward]} {inputs[1]}"
@@ -208,9 +207,12 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
         lines.append(f"    {holder}._grad = {text} if {holder}._grad is None else {holder}._grad + {plain}")
     returned = grads_text[len(params_out):]
     lines.append(f"    return ({', '.join(outputs)},), ({''.join(g + ', ' for g in returned)})")
+    if buffers:
+        lines = reuse_dying_buffers(lines, ns.env)
     lines += ["", "", f"def {guard_name}():",
               '    """Raise Stale when a parameter or mode flag no longer is what the program was traced for."""',
               *_watch_guards(rec, ns), *checks]
+    n_buffers = sum(1 for key in ns.env if key.startswith("buffer_"))
     return Generated("\n".join(lines) + "\n", ns.env, params_out, grad_inputs, first, reads, n_buffers)
 
 
