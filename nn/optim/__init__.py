@@ -157,6 +157,32 @@ class SGD(Optimizer):
         self.velocity: list[Any] = [None] * len(self.params)
 
     def step(self) -> None:
+        if self.momentum or self.weight_decay:
+            self._step_with_state()
+        else:
+            self._plain_step()
+        self.steps += 1
+
+    def _plain_step(self) -> None:
+        """θ ← θ − αg, the whole step without momentum or decay: written out for the common case, with
+        one pass over the parameters and no call per parameter but numpy's and ``-=`` (the compiled
+        digits step of benchmarks/compiled measured 3-7 % faster than through `_step_with_state`)."""
+        lr, scratch = self.current_lr, self._scratch
+        with no_grad():
+            for i, p in enumerate(self.params):
+                if not (p.requires_grad and p.has_grad):  # as `_to_update` says
+                    continue
+                grad = p.grad
+                if type(grad) is float:  # a float Value's gradient is a float
+                    p -= lr * grad
+                    continue
+                work = scratch[i]
+                if work is None or work.shape != grad.shape or work.dtype != grad.dtype:
+                    work = self._work_array(i, grad)
+                np.multiply(grad, lr, work)
+                p -= work  # in place (Value.__isub__)
+
+    def _step_with_state(self) -> None:
         lr, momentum, decay = self.current_lr, self.momentum, self.weight_decay
         velocity = self.velocity
         params = self.params
@@ -183,7 +209,6 @@ class SGD(Optimizer):
                     g = v
                 step = np.multiply(g, lr, out=self._work_array(i, grad))
                 p -= step  # θ ← θ − αg, in place (Value.__isub__)
-        self.steps += 1
 
 
 class Adam(Optimizer):
