@@ -45,7 +45,9 @@ class Op:
     called once per input (unpacking them on each call would make a backward quadratic).
     `symbol` and `latex` say how formulas print it (``σ``, ``\\sigma``; a LaTeX template may
     place the argument with ``{0}``); `formula`, when given, builds the formula from the inputs'
-    formulas instead (``operator.add`` for ``a + b``). With `saves`, the forward returns
+    formulas instead (``operator.add`` for ``a + b``). A forward that takes a keyword ``out`` is
+    handed, in compiled programs, an array of its result's shape to write into (nn's affine does
+    this; eager calls never pass it). With `saves`, the forward returns
     ``(out, saved)`` and the rules take a keyword ``saved``: the forward's `saved` on raw data,
     None on Values and symbols (see the module docstring). The node keeps it, read-only.
     """
@@ -128,9 +130,9 @@ class Op:
             raise TypeError(f"{self.name}: 'saved' is the name of what the forward keeps for the rule "
                             "(saves=True); call the parameter something else")
         out, saved = result
-        return out, (read_only(saved) if type(saved) is np.ndarray else
-                     tuple(read_only(s) if type(s) is np.ndarray else s for s in saved) if type(saved) is tuple
-                     else saved)
+        if type(saved) is tuple:
+            return out, tuple(_frozen(item) for item in saved)
+        return out, _frozen(saved)
 
     def vjp(self, argnum: int, g: Any, out: Any, inputs: Sequence[Any], params: dict | None) -> Any:
         """g times d(out)/d(inputs[argnum]) by this op's rule: raw data, Values or symbols alike.
@@ -191,6 +193,12 @@ class Op:
         if (a.requires_grad or b.requires_grad) and mode.grad_enabled:
             return make(out, self, None, a, b, None, mode)
         return leaf(out, False, mode)
+
+
+def _frozen(saved: Any) -> Any:
+    """What a forward saved, as the node keeps it: an array as a read-only view (a rule that wrote
+    into it would change what the next backward through the same graph reads), anything else as is."""
+    return read_only(saved) if type(saved) is np.ndarray else saved
 
 
 def _normalize_output(out: Any, datas: Sequence[Any]) -> float | np.ndarray:

@@ -12,9 +12,10 @@ import autograd_lite as al
 from autograd_lite import functional as F
 
 
-def _affine(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    out = x @ weight
-    out += bias  # out is a fresh array: adding in place saves a copy of the activations
+def _affine(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """x @ W + b. A compiled program passes `out`, an array of the result's shape kept between runs."""
+    out = x @ weight if out is None else np.matmul(x, weight, out=out)
+    out += bias  # out is the result's own array: adding in place saves a copy of the activations
     return out
 
 

@@ -9,6 +9,7 @@ one-line lambdas, called otherwise (`backward`). The text of each line, and its 
 
 from __future__ import annotations
 
+import inspect
 import operator
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,7 +162,9 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
         if expression is None and op.forward is operator.neg and not op.saves:
             expression = f"-{inputs[0]}"
         if expression is None:
-            expression = call(op.forward, op.name + "_forward", inputs, params, ns, variadic=op.variadic)
+            into = _buffer_for(op, v, datas, local, ns) if buffers and wrap is None and not op.saves else None
+            expression = call(op.forward, op.name + "_forward", inputs, params, ns, variadic=op.variadic,
+                              suffix=None if into is None else {"out": into})
         where = f"[{v.scope}] " if v.scope else ""
         formula = node_formula(op, v, [shown[id(p)] for p in parents], ns)
         if op.saves:
@@ -214,6 +217,28 @@ def generate(rec: Recording, want_grad: bool, name: str, buffers: bool = True) -
               *_watch_guards(rec, ns), *checks]
     n_buffers = sum(1 for key in ns.env if key.startswith("buffer_"))
     return Generated("\n".join(lines) + "\n", ns.env, params_out, grad_inputs, first, reads, n_buffers)
+
+
+def _buffer_for(op: Any, v: Value, datas: list[Any], local: str, ns: Namespace) -> str | None:
+    """A buffer for a forward that takes ``out=`` (as `nn`'s affine does) to write its result into, when
+    it does so on the traced data and gives the same numbers; None otherwise."""
+    if type(v._data) is not np.ndarray or not _takes_out(op.forward):
+        return None
+    buffer = np.empty_like(v._data)
+    try:
+        result = op.forward(*datas, **v.params, out=buffer)
+    except TypeError:
+        return None
+    if result is not buffer or not np.array_equal(buffer, v._data, equal_nan=True):
+        return None
+    return ns.bind(f"buffer_{local}", buffer)
+
+
+def _takes_out(fn: Any) -> bool:
+    try:
+        return "out" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class Stale(Exception):  # noqa: N818  (a signal, not an error: the program's guards failed)

@@ -22,13 +22,15 @@ import numpy as np
 
 _ELEMENTWISE = {"add", "subtract", "multiply", "true_divide", "negative", "power", "exp", "log", "sqrt", "tanh",
                 "absolute", "sin", "cos", "maximum", "minimum"}
-_BUFFERED = re.compile(r"^    (\w+) = np\.(\w+)\((.*), out=(buffer_\w+)\)(  # .*)?$")
+_BUFFERED = re.compile(r"^    (\w+) = ([\w.]+)\((.*), out=(buffer_\w+)\)(  # .*)?$")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 def reuse_dying_buffers(lines: list[str], env: dict[str, Any]) -> list[str]:
     """`lines` with each elementwise result written over a dying operand's buffer, when one fits;
     the buffers that no line names any more are dropped from `env`, so their memory is freed."""
+    if not any(name.startswith("buffer_") for name in env):  # a scalar program (Python floats): nothing to do
+        return lines
     code = [line.split("  # ", 1)[0] for line in lines]  # (the program's code never holds "  # ")
     uses: dict[str, set[int]] = {}
     for i, text in enumerate(code):
@@ -40,12 +42,12 @@ def reuse_dying_buffers(lines: list[str], env: dict[str, Any]) -> list[str]:
         found = _BUFFERED.match(line)
         if found is None:
             continue
-        target, ufunc, arguments, buffer, comment = found.groups()
-        if ufunc in _ELEMENTWISE:
+        target, function, arguments, buffer, comment = found.groups()
+        if function.removeprefix("np.") in _ELEMENTWISE and function.startswith("np."):
             operand = _dying_operand(arguments, i, uses, backing, env, env.get(buffer))
             if operand is not None:
                 buffer = backing[operand][0]
-                result[i] = f"    {target} = np.{ufunc}({arguments}, out={buffer}){comment or ''} (over {operand})"
+                result[i] = f"    {target} = {function}({arguments}, out={buffer}){comment or ''} (over {operand})"
                 code[i] = code[i].replace(found.group(4), buffer)
         backing[target] = (buffer, i)
     named = {name for text in code for name in _NAME.findall(text)}

@@ -74,3 +74,48 @@ def test_a_chain_of_results_shares_one_buffer_and_matches_eager():
         np.testing.assert_allclose(compiled, expected.item(), rtol=1e-12)
         np.testing.assert_allclose(got, W.grad, rtol=1e-12, atol=1e-15)
     assert "(over " in step.source()
+
+
+def _scaled_into(x, out=None):
+    return np.multiply(x, 3.0, out=out)
+
+
+def _ignores_out(x, out=None):
+    return x * 3.0
+
+
+def test_a_forward_that_takes_out_writes_into_a_buffer_only_when_it_does_so_faithfully():
+    for forward, used in ((_scaled_into, True), (_ignores_out, False)):
+        triple = al.op("test_memory_triple", forward, lambda g, out, x: g * 3.0, register=False)
+        W = Value(np.arange(6.0).reshape(2, 3))
+
+        def loss(x, triple=triple):
+            return (triple(x * W) * W).sum()
+
+        step = al.compile(loss)
+        for call in range(2):
+            x = np.full((2, 3), call + 1.0)
+            W.zero_grad()
+            got = step(x).item()
+            compiled = W.grad.copy()
+            W.zero_grad()
+            expected = loss(Value(x, requires_grad=False))
+            expected.backward()
+            assert got == expected.item()
+            np.testing.assert_array_equal(compiled, W.grad)
+        assert ("out=buffer_" in step.source().split("triple")[1].splitlines()[0]) is used, forward.__name__
+
+
+def test_affine_writes_into_its_buffer_and_relu_over_it():
+    import nn
+
+    model = nn.MLP(4, [5, 3], seed=0)
+
+    def loss(x, y):
+        return nn.cross_entropy(model(x), y)
+
+    step = al.compile(loss)
+    step(np.ones((6, 4)), np.zeros(6, dtype=int))
+    source = step.source()
+    assert "out=buffer_" in source.split("affine(")[1].splitlines()[0]
+    assert "(over " in source

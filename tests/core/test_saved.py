@@ -115,3 +115,15 @@ def test_cross_entropy_keeps_its_log_probabilities():
     loss = nn.cross_entropy(logits, np.array([1, 2]))
     np.testing.assert_allclose(np.exp(loss._params["saved"]).sum(axis=1), 1.0, rtol=1e-15)
     assert set(loss.params) == {"labels", "reduction"}
+
+
+def test_a_tuple_is_kept_with_each_array_read_only():
+    both = al.op("test_saved_tuple", lambda x: (np.tanh(x), (np.tanh(x), 2.0)),
+                 lambda g, out, x, saved=None: g * (1 - (saved[0] if saved is not None else F.tanh(x)) ** 2),
+                 saves=True, register=False)
+    x = Value(np.array([0.2, -0.4]))
+    y = both(x)
+    kept, number = y._params["saved"]
+    assert number == 2.0 and not kept.flags.writeable
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, 1 - np.tanh(x.data) ** 2, rtol=1e-15)
