@@ -113,7 +113,7 @@ def test_cross_entropy_keeps_its_log_probabilities():
 
     logits = Value(np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]]))
     loss = nn.cross_entropy(logits, np.array([1, 2]))
-    np.testing.assert_allclose(np.exp(loss._params["saved"]).sum(axis=1), 1.0, rtol=1e-15)
+    np.testing.assert_allclose(np.exp(loss._params["saved"]).sum(axis=0), 1.0, rtol=1e-15)
     assert set(loss.params) == {"labels", "reduction"}
 
 

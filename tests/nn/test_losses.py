@@ -133,3 +133,18 @@ def test_fused_cross_entropy_equals_the_log_softmax_composite():
         fused = nn.cross_entropy(logits, labels, reduction=reduction)
         composite = -reduce(Value(logits).log_softmax(axis=1).data[np.arange(6), labels])
         assert fused.item() == pytest.approx(composite, rel=1e-12)
+
+
+def test_cross_entropy_leaves_its_logits_alone_whatever_their_shape():
+    """The primitive works on a transposed copy in place; a (1, k) or (n, 1) array's transpose is a view
+    numpy calls contiguous, so anything but a real copy would write into the caller's logits."""
+    for logits in (np.array([[1.0, 2.0, -0.5]]), np.array([[0.3], [1.2]]), np.arange(6.0).reshape(2, 3)):
+        before = logits.copy()
+        z = Value(logits, copy=False)
+        loss = nn.cross_entropy(z, np.zeros(len(logits), dtype=int))
+        loss.backward()
+        np.testing.assert_array_equal(logits, before)
+        expected = np.exp(before - before.max(axis=1, keepdims=True))
+        expected /= expected.sum(axis=1, keepdims=True)
+        expected[:, 0] -= 1.0
+        np.testing.assert_allclose(z.grad, expected / len(logits), rtol=1e-12, atol=1e-15)
