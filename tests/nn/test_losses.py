@@ -148,3 +148,16 @@ def test_cross_entropy_leaves_its_logits_alone_whatever_their_shape():
         expected /= expected.sum(axis=1, keepdims=True)
         expected[:, 0] -= 1.0
         np.testing.assert_allclose(z.grad, expected / len(logits), rtol=1e-12, atol=1e-15)
+
+
+def test_cross_entropy_keeps_float32_in_its_loss_and_gradient():
+    logits = np.random.default_rng(0).normal(size=(5, 4))
+    labels = np.array([0, 3, 1, 1, 2])
+    grads = {}
+    for dtype in (np.float32, np.float64):
+        z = Value(logits.astype(dtype))
+        loss = nn.cross_entropy(z, labels)
+        loss.backward()
+        assert loss.dtype == dtype and z.grad.dtype == dtype
+        grads[dtype] = z.grad
+    np.testing.assert_allclose(grads[np.float32], grads[np.float64], rtol=1e-5, atol=1e-7)
