@@ -84,14 +84,19 @@ def _ignores_out(x, out=None):
     return x * 3.0
 
 
+def _triple_loss(forward):
+    triple = al.op("test_memory_triple", forward, lambda g, out, x: g * 3.0, register=False)
+    W = Value(np.arange(6.0).reshape(2, 3))
+
+    def loss(x):
+        return (triple(x * W) * W).sum()
+
+    return W, loss
+
+
 def test_a_forward_that_takes_out_writes_into_a_buffer_only_when_it_does_so_faithfully():
     for forward, used in ((_scaled_into, True), (_ignores_out, False)):
-        triple = al.op("test_memory_triple", forward, lambda g, out, x: g * 3.0, register=False)
-        W = Value(np.arange(6.0).reshape(2, 3))
-
-        def loss(x, triple=triple):
-            return (triple(x * W) * W).sum()
-
+        W, loss = _triple_loss(forward)
         step = al.compile(loss)
         for call in range(2):
             x = np.full((2, 3), call + 1.0)
