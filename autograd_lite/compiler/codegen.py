@@ -1,10 +1,12 @@
 """Code generation: a recorded graph written out as one Python function, forward then backward.
 
 The forward calls each op's own forward (a one-line lambda is inlined, an elementwise kernel on
-arrays writes into a buffer of its own, allocated once); the backward visits the nodes in the
-order ``backward()`` does and applies each op's own rules, read once here: inlined when they are
-one-line lambdas, called otherwise (`backward`). The text of each line, and its comment, comes from
-`source`. Besides the program, a second function checks its guards (`Stale` when one fails).
+arrays or a forward that takes ``out=`` writes into a buffer of its own, allocated once; what a
+saving op keeps for its rule becomes a variable); the backward visits the nodes in the order
+``backward()`` does and applies each op's own rules, read once here: inlined when they are one-line
+lambdas, called otherwise (`backward`). `memory` then lets results reuse the buffers of operands
+nothing reads again. The text of each line, and its comment, comes from `source`. Besides the
+program, a second function checks its guards (`Stale` when one fails).
 """
 
 from __future__ import annotations
